@@ -1,0 +1,2 @@
+global using PaymentPlatform.AppHost;
+global using PaymentPlatform.Hosting;

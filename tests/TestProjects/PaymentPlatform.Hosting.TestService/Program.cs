@@ -1,0 +1,31 @@
+using Npgsql;
+
+var builder = WebApplication.CreateBuilder(args);
+var app = builder.Build();
+
+var startedAt = DateTimeOffset.UtcNow;
+
+app.MapGet("/health", () => Results.Ok("Healthy"));
+
+// What the host handed this process: the variables asked for, by name.
+app.MapGet("/env", (string names) => names.Split(',').ToDictionary(n => n, Environment.GetEnvironmentVariable));
+
+app.MapGet("/whoami", () => new { pid = Environment.ProcessId, startedAt });
+
+// Proves the connection string works as the role it names.
+app.MapGet("/db", async (CancellationToken ct) =>
+{
+    await using var connection = new NpgsqlConnection(builder.Configuration.GetConnectionString("appdb"));
+    await connection.OpenAsync(ct);
+    await using var command = new NpgsqlCommand("SELECT current_user || '@' || current_database()", connection);
+    return Results.Ok(await command.ExecuteScalarAsync(ct));
+});
+
+// Holds a request open, so tests can see in-flight work finish during a graceful stop.
+app.MapGet("/slow", async (int ms) =>
+{
+    await Task.Delay(ms);
+    return Results.Ok("done");
+});
+
+app.Run();
