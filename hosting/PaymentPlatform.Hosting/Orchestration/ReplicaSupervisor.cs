@@ -55,7 +55,7 @@ internal sealed class ReplicaSupervisor
 
     public DateTimeOffset? StartedAt { get; private set; }
 
-    public int? ProcessId => _process is { } p && State is KnownResourceStates.Running or KnownResourceStates.Paused ? p.Id : null;
+    public int? ProcessId => LiveProcessId();
 
     public string? Error { get; private set; }
 
@@ -86,25 +86,25 @@ internal sealed class ReplicaSupervisor
             supervision = _supervision;
             _supervisionCts?.Cancel();
         }
-        if (_process is { HasExited: false } process)
+        if (LiveProcessId() is { } pid)
         {
             SetState(KnownResourceStates.Stopping);
-            ProcessLauncher.Signal(process.Id, PosixSignalNumber.Continue); // a paused process cannot handle its stop signal
-            ProcessLauncher.Signal(process.Id, _definition.StopSignal);
-            using var timeout = new CancellationTokenSource(_options.GracefulShutdownTimeout);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                _logs.HostMessage($"{_definition.ResourceName}-{Index} did not stop within {_options.GracefulShutdownTimeout.TotalSeconds:0} s; killing it.", isError: true);
-                ProcessLauncher.Signal(process.Id, PosixSignalNumber.Kill);
-                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+            ProcessLauncher.Signal(pid, PosixSignalNumber.Continue); // a paused process cannot handle its stop signal
+            ProcessLauncher.Signal(pid, _definition.StopSignal);
         }
-        if (supervision is not null)
+        if (supervision is null)
         {
+            return;
+        }
+        try
+        {
+            // The supervision loop ends once the process has exited and it sees no restart is wanted.
+            await supervision.WaitAsync(_options.GracefulShutdownTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logs.HostMessage($"{_definition.ResourceName}-{Index} did not stop within {_options.GracefulShutdownTimeout.TotalSeconds:0} s; killing it.", isError: true);
+            Signal(PosixSignalNumber.Kill);
             await supervision.ConfigureAwait(false);
         }
     }
@@ -131,7 +131,16 @@ internal sealed class ReplicaSupervisor
     }
 
     private bool Signal(PosixSignalNumber signal) =>
-        _process is { HasExited: false } process && ProcessLauncher.Signal(process.Id, signal);
+        LiveProcessId() is { } pid && ProcessLauncher.Signal(pid, signal);
+
+    /// <summary>The running process's id; null between runs.</summary>
+    private int? LiveProcessId()
+    {
+        lock (_lock)
+        {
+            return _process is { HasExited: false } p ? p.Id : null;
+        }
+    }
 
     private async Task SuperviseAsync(CancellationToken cancellationToken)
     {
@@ -156,7 +165,10 @@ internal sealed class ReplicaSupervisor
                 return;
             }
 
-            _process = process;
+            lock (_lock)
+            {
+                _process = process;
+            }
             process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _logs.Append(_definition.ResourceName, Index, e.Data, isError: false); } };
             process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _logs.Append(_definition.ResourceName, Index, e.Data, isError: true); } };
             process.BeginOutputReadLine();
@@ -173,9 +185,14 @@ internal sealed class ReplicaSupervisor
             await processCts.CancelAsync().ConfigureAwait(false);
             await monitoring.ConfigureAwait(false);
 
+            var pid = process.Id;
             LastExitCode = process.ExitCode;
             Health = ResourceHealth.Unknown;
             var uptime = DateTimeOffset.UtcNow - StartedAt.Value;
+            lock (_lock)
+            {
+                _process = null;
+            }
             process.Dispose();
 
             bool restart;
@@ -192,7 +209,7 @@ internal sealed class ReplicaSupervisor
             _consecutiveFailures = uptime >= StableUptime ? 1 : _consecutiveFailures + 1;
             var delay = TimeSpan.FromTicks(Math.Min(MaxRestartDelay.Ticks, FirstRestartDelay.Ticks << Math.Min(_consecutiveFailures - 1, 10)));
             Restarts++;
-            ReportUnexpectedExit(process.Id, LastExitCode.Value, delay);
+            ReportUnexpectedExit(pid, LastExitCode.Value, delay);
             SetState(KnownResourceStates.Exited);
             try
             {
