@@ -13,6 +13,7 @@ public sealed partial class HostProcessTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("pp-host-").FullName;
+    private RunningHost? _host;
 
     private sealed class RunningHost(Process process, List<string> output)
     {
@@ -53,7 +54,7 @@ public sealed partial class HostProcessTests : IDisposable
         process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new RunningHost(process, output);
+        var host = _host = new RunningHost(process, output);
         try
         {
             await healthy.Task.WaitAsync(Timeout);
@@ -199,6 +200,16 @@ public sealed partial class HostProcessTests : IDisposable
 
     public void Dispose()
     {
+        // A test that failed before stopping its host must not leave a platform running.
+        if (_host is { Process.HasExited: false })
+        {
+            Signal(_host.Process.Id, "INT");
+            if (!_host.Process.WaitForExit(Timeout))
+            {
+                _host.Process.Kill(entireProcessTree: true);
+            }
+        }
+        _host?.Process.Dispose();
         // PostgreSQL's files belong to the postgres user when the tests run as root; root may remove them.
         Directory.Delete(_dataDirectory, recursive: true);
     }

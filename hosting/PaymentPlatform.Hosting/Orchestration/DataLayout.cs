@@ -32,9 +32,9 @@ internal sealed class DataLayout : IDisposable
     public static DataLayout Create(DistributedApplicationOptions options, IConfiguration configuration)
     {
         var runDirectory = Path.Combine(Path.GetTempPath(), "paymentplatform", $"run-{Environment.ProcessId}-{RandomNumberGenerator.GetHexString(6, lowercase: true)}");
-        CreateTraversable(runDirectory);
         if (options.IsTesting)
         {
+            CreateTraversable(runDirectory);
             return new DataLayout(Path.Combine(runDirectory, "state"), runDirectory, persistent: false);
         }
 
@@ -51,6 +51,7 @@ internal sealed class DataLayout : IDisposable
                 $"The host cannot use its data directory '{stateDirectory}': {ex.Message} " +
                 "Make it writable by this user, or point AppHost:DataDirectory (env AppHost__DataDirectory) at a folder that is.", ex);
         }
+        CreateTraversable(runDirectory);
         return new DataLayout(stateDirectory, runDirectory, persistent: true);
     }
 
