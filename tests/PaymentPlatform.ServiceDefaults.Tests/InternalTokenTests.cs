@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+using PaymentPlatform.ServiceDefaults.InternalApi;
+
+namespace PaymentPlatform.ServiceDefaults.Tests;
+
+public class InternalTokenTests
+{
+    private const string Token = ClientHost.Token;
+
+    private static Task<TestApp> StartLedgerAsync(LogRecorder? logs = null) => TestApp.StartAsync(
+        app =>
+        {
+            var v1 = app.MapGroup("/v1").RequireInternalToken();
+            v1.MapGet("/accounts/{id}", (string id) => TypedResults.Ok(new { id }));
+            v1.MapPost("/transfers", (Transfer transfer) => TypedResults.Ok(transfer));
+        },
+        builder =>
+        {
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+                builder.Logging.SetMinimumLevel(LogLevel.Trace);
+            }
+        },
+        new Dictionary<string, string?> { ["InternalApi:Token"] = Token });
+
+    [Fact]
+    public async Task ACallWithoutTheTokenGets401ProblemJson()
+    {
+        await using var ledger = await StartLedgerAsync();
+
+        using var response = await ledger.CreateClient().GetAsync("/v1/accounts/acc_1");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("https://paymentplatform.dev/problems/unauthorized", problem.RootElement.GetProperty("type").GetString());
+        Assert.Equal("unauthorized", problem.RootElement.GetProperty("code").GetString());
+        Assert.Equal(401, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Matches("^[0-9a-f]{32}$", problem.RootElement.GetProperty("traceId").GetString());
+    }
+
+    [Fact]
+    public async Task ACallWithAWrongTokenGets401AndTheTokensAreNeverLogged()
+    {
+        var logs = new LogRecorder();
+        await using var ledger = await StartLedgerAsync(logs);
+        var client = ledger.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "wrong-token-91c2");
+
+        using var wrong = await client.GetAsync("/v1/accounts/acc_1");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var right = await client.GetAsync("/v1/accounts/acc_1");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.DoesNotContain("wrong-token-91c2", await wrong.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.NotEmpty(logs.Entries);
+        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains("wrong-token-91c2") || e.Message.Contains(Token));
+    }
+
+    [Fact]
+    public async Task ACallWithTheRightTokenIsServed()
+    {
+        await using var ledger = await StartLedgerAsync();
+        var client = ledger.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+
+        var account = await client.GetFromJsonAsync<JsonElement>("/v1/accounts/acc_1");
+
+        Assert.Equal("acc_1", account.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task TheTokenIsCheckedBeforeTheBodyIsRead()
+    {
+        await using var ledger = await StartLedgerAsync();
+
+        using var response = await ledger.CreateClient().PostAsync(
+            "/v1/transfers",
+            new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task InternalClientsAttachTheTokenThemselves()
+    {
+        await using var ledger = await StartLedgerAsync();
+        await using var gateway = await ClientHost.StartAsync("ledger", [ledger.BaseAddress]);
+
+        using var response = await gateway.CreateClient("ledger").PostAsJsonAsync("/v1/transfers", new Transfer("pay_1:auth", 100));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(new Transfer("pay_1:auth", 100), await response.Content.ReadFromJsonAsync<Transfer>());
+    }
+
+    [Fact]
+    public async Task AServiceWithInternalRoutesAndNoTokenFailsAtStartSayingWhatToSet()
+    {
+        await using var app = TestApp.Build(app => app.MapGroup("/v1").RequireInternalToken().MapGet("/x", () => "x"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+
+        Assert.Contains("InternalApi:Token", error.Message);
+        Assert.Contains("InternalApi__Token", error.Message);
+    }
+
+    [Fact]
+    public async Task AServiceWithoutInternalRoutesStartsWithoutAToken()
+    {
+        await using var app = await TestApp.StartAsync(app => app.MapGet("/public", () => "hello"));
+
+        Assert.Equal("hello", await app.CreateClient().GetStringAsync("/public"));
+    }
+
+    [Theory]
+    [InlineData("Bearer s3cret", true)]
+    [InlineData("bearer s3cret", true)]
+    [InlineData("Bearer  s3cret ", true)]
+    [InlineData("Bearer s3cre", false)]
+    [InlineData("Bearer s3cret2", false)]
+    [InlineData("Basic s3cret", false)]
+    [InlineData("s3cret", false)]
+    [InlineData("", false)]
+    public void TheVerifierAcceptsOnlyTheExactBearerToken(string header, bool authorized)
+    {
+        Assert.Equal(authorized, InternalTokenVerifier.IsAuthorized(new StringValues(header), "s3cret"));
+    }
+
+    [Fact]
+    public void TheVerifierRejectsEverythingWhenNoTokenIsConfiguredOrTwoHeadersAreSent()
+    {
+        Assert.False(InternalTokenVerifier.IsAuthorized(new StringValues("Bearer "), ""));
+        Assert.False(InternalTokenVerifier.IsAuthorized(new StringValues("Bearer x"), null));
+        Assert.False(InternalTokenVerifier.IsAuthorized(new StringValues(["Bearer s3cret", "Bearer s3cret"]), "s3cret"));
+    }
+
+    internal sealed record Transfer(string Id, long Amount);
+}
