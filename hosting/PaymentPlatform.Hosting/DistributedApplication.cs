@@ -38,6 +38,10 @@ public sealed class DistributedApplication : IAsyncDisposable
     public static IDistributedApplicationBuilder CreateBuilder(DistributedApplicationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (EntryPointInterception.Current.Value is { } interception)
+        {
+            options = interception.ConfigureOptions(options);
+        }
         return new DistributedApplicationBuilder(options);
     }
 

@@ -57,6 +57,7 @@ internal sealed class DistributedApplicationBuilder : IDistributedApplicationBui
 
     public DistributedApplication Build()
     {
+        EntryPointInterception.Current.Value?.OnBuild(this);
         GraphValidator.Validate(_resources);
         return new DistributedApplication(new DistributedApplicationModel(_resources), Options, _configuration, ExecutionContext);
     }
