@@ -43,6 +43,7 @@ public static class Extensions
         builder.Services.AddServiceDiscoveryCore();
         builder.Services.AddInternalApiOptions();
         builder.Services.AddPlatformProblemDetails();
+        builder.Services.AddSingleton<PaymentPlatform.ServiceDefaults.Failpoints.Failpoints>();
 
         // Exception handling and status-code pages go in front of the service's own
         // middleware, so Program.cs needs no extra call for them.

@@ -150,3 +150,18 @@ public static class ResourceBuilderExtensions
         return builder;
     }
 }
+
+/// <summary>Access to resources that were declared elsewhere (in an AppHost's Program.cs, for a test).</summary>
+public static class ResourceLookupExtensions
+{
+    /// <summary>A builder for an already declared resource, to adjust it (replicas, environment) before the app is built.</summary>
+    public static IResourceBuilder<T> CreateResourceBuilder<T>(this IDistributedApplicationBuilder builder, string name) where T : IResource
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var resource = builder.Resources.FirstOrDefault(r => r.Name == name)
+            ?? throw new DistributedApplicationException($"No resource named '{name}'. Resources: {string.Join(", ", builder.Resources.Select(r => r.Name))}.");
+        return resource is T typed
+            ? new ResourceBuilder<T>(builder, typed)
+            : throw new DistributedApplicationException($"Resource '{name}' is a {resource.GetType().Name}, not a {typeof(T).Name}.");
+    }
+}
