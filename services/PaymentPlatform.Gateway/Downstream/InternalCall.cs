@@ -1,0 +1,47 @@
+using System.Net.Http.Json;
+using PaymentPlatform.Gateway.Infrastructure;
+using Polly;
+
+namespace PaymentPlatform.Gateway.Downstream;
+
+/// <summary>One JSON POST to an internal service, with the Idempotency-Key that lets the pipeline retry it.</summary>
+internal static class InternalCall
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public static async Task<TResponse> PostAsync<TRequest, TResponse>(
+        HttpClient http, string service, string path, TRequest body, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = JsonContent.Create(body, options: Json.Options),
+        };
+        request.Headers.Add(IdempotencyKeyHeader, idempotencyKey);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ExecutionRejectedException)
+        {
+            throw new DownstreamException(service, unavailable: true, $"{service} {path}: {ex.GetType().Name}", ex);
+        }
+
+        using (response)
+        {
+            if ((int)response.StatusCode >= 500)
+            {
+                throw new DownstreamException(service, unavailable: true, $"{service} {path} answered {(int)response.StatusCode}.");
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                var problem = await response.Content.ReadAsStringAsync(cancellationToken);
+                throw new DownstreamException(service, unavailable: false, $"{service} {path} answered {(int)response.StatusCode}: {Truncate(problem)}");
+            }
+            return await response.Content.ReadFromJsonAsync<TResponse>(Json.Options, cancellationToken)
+                ?? throw new DownstreamException(service, unavailable: false, $"{service} {path} answered an empty body.");
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 500 ? text : text[..500];
+}

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+
+namespace PaymentPlatform.Gateway.Downstream;
+
+/// <summary>ledger <c>POST /v1/accounts</c> and <c>POST /v1/transfers</c> (contracts.md, "Money in the ledger").</summary>
+internal sealed class LedgerClient(HttpClient http, LedgerAccountCache accounts)
+{
+    /// <summary>The ledger's own hold timeout: a safety net only, the gateway expires holds itself.</summary>
+    public const int HoldTimeoutSeconds = 7 * 24 * 60 * 60;
+
+    /// <summary>Places the authorization hold <c>{paymentId}:auth</c>, creating the accounts it needs on first use.</summary>
+    public async Task<LedgerTransferResult> PlaceHoldAsync(string paymentId, string merchantId, long amount, string currency, CancellationToken cancellationToken)
+    {
+        var clearing = LedgerAccounts.CustomerClearing(currency);
+        var pending = LedgerAccounts.MerchantPending(merchantId, currency);
+        await EnsureAccountsAsync(
+            currency,
+            cancellationToken,
+            (clearing, "customer_clearing", false),
+            (pending, "merchant_pending", false),
+            // A refund may not take a merchant's available balance below zero (contracts.md).
+            (LedgerAccounts.MerchantAvailable(merchantId, currency), "merchant_available", true));
+
+        var transferId = $"{paymentId}:auth";
+        var transfer = new LedgerTransferRequest(transferId, clearing, pending, amount, currency, Pending: true, TimeoutSeconds: HoldTimeoutSeconds);
+        return await InternalCall.PostAsync<LedgerTransferRequest, LedgerTransferResult>(http, "ledger", "v1/transfers", transfer, transferId, cancellationToken);
+    }
+
+    private async Task EnsureAccountsAsync(string currency, CancellationToken cancellationToken, params (string Id, string Code, bool DebitsMustNotExceedCredits)[] wanted)
+    {
+        var missing = wanted.Where(a => !accounts.Exists(a.Id)).ToArray();
+        // Creation is idempotent on the ledger's side, so concurrent first uses may both send it.
+        await Task.WhenAll(missing.Select(async a =>
+        {
+            var flags = new Dictionary<string, bool> { ["debits_must_not_exceed_credits"] = a.DebitsMustNotExceedCredits };
+            var request = new LedgerAccountRequest(a.Id, currency, a.Code, flags);
+            await InternalCall.PostAsync<LedgerAccountRequest, LedgerAccountResult>(http, "ledger", "v1/accounts", request, $"account:{a.Id}", cancellationToken);
+            accounts.Remember(a.Id);
+        }));
+    }
+}
+
+/// <summary>The ledger account ids the gateway uses (contracts.md, "Money in the ledger").</summary>
+internal static class LedgerAccounts
+{
+    public static string CustomerClearing(string currency) => $"platform:{currency}:customer_clearing";
+
+    public static string MerchantPending(string merchantId, string currency) => $"merchant:{merchantId}:{currency}:pending";
+
+    public static string MerchantAvailable(string merchantId, string currency) => $"merchant:{merchantId}:{currency}:available";
+}
+
+/// <summary>Accounts this process knows exist, so only a merchant's first payment per currency creates them.</summary>
+internal sealed class LedgerAccountCache
+{
+    private readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
+
+    public bool Exists(string accountId) => _known.ContainsKey(accountId);
+
+    public void Remember(string accountId) => _known.TryAdd(accountId, true);
+}
+
+internal sealed record LedgerAccountRequest(string Id, string Ledger, string Code, IReadOnlyDictionary<string, bool> Flags);
+
+internal sealed record LedgerAccountResult(string? Id, string? Result);
+
+internal sealed record LedgerTransferRequest(
+    string Id,
+    string DebitAccountId,
+    string CreditAccountId,
+    long Amount,
+    string Ledger,
+    bool Pending,
+    int TimeoutSeconds);
+
+internal sealed record LedgerTransferResult(string? Id, string? Result);

@@ -1,0 +1,18 @@
+using System.Text.Json;
+using PaymentPlatform.Ledger.Accounts;
+using PaymentPlatform.Ledger.Transfers;
+
+namespace PaymentPlatform.Ledger;
+
+public static class LedgerServiceCollectionExtensions
+{
+    /// <summary>The ledger's stores and its JSON conventions (snake_case, as every internal API).</summary>
+    public static IServiceCollection AddLedgerServices(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.AddSingleton<AccountStore>();
+        services.AddSingleton<TransferStore>();
+        return services;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PaymentPlatform.Notify.Endpoints;
+using PaymentPlatform.Notify.Events;
+using PaymentPlatform.Notify.Infrastructure;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Notify's registrations, in one place.</summary>
+public static class NotifyServiceCollectionExtensions
+{
+    public static IServiceCollection AddNotifyServices(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<WebhookEndpointStore>();
+        services.AddSingleton<SecretProtector>();
+
+        services.AddSingleton<ReceivedEventStore>();
+        services.AddOptions<ConsumerOptions>()
+            .BindConfiguration(ConsumerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddHostedService<EventConsumer>();
+        return services;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+namespace PaymentPlatform.Platform.Tests;
+
+/// <summary>What the payment tests do against a running platform: create payments, read each service's database, wait.</summary>
+internal static class Probes
+{
+    public static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(30);
+
+    public static string NewMerchantId() => $"mer_{Guid.NewGuid():N}";
+
+    public static async Task<HttpResponseMessage> PostPaymentAsync(HttpClient gateway, string merchantId, string card = "4242424242424242", long amount = 1000, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/payments")
+        {
+            Content = JsonContent.Create(new
+            {
+                merchant_id = merchantId,
+                amount,
+                currency = "usd",
+                capture_method = "manual",
+                payment_method_data = new { type = "card", card = new { number = card, exp_month = 12, exp_year = 2030, cvc = "123" } },
+            }),
+        };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+        return await gateway.SendAsync(request);
+    }
+
+    public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    /// <summary>Runs a query in a service's database (connected as that service's role) and returns its rows.</summary>
+    public static async Task<List<object?[]>> QueryAsync(string connectionString, string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>Polls until <paramref name="probe"/> returns a value; the failure says what it waited for.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string waitingFor) where T : class
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+            if (stopwatch.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {waitingFor}; it did not happen.");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds.</summary>
+    public static Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string waitingFor) =>
+        EventuallyAsync<object>(async () => await condition() ? new object() : null, timeout, waitingFor);
+}
