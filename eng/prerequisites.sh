@@ -6,6 +6,7 @@
 #   eng/prerequisites.sh            what running the platform needs
 #   eng/prerequisites.sh --tests    and what the tests need too
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 want_tests=false
 [[ "${1:-}" == "--tests" ]] && want_tests=true
@@ -25,9 +26,23 @@ have redis-server || missing_packages+=(redis-server)
 if $want_tests; then
   # redis-benchmark comes with redis-tools; the Redis client's tests compare against it.
   have redis-benchmark || missing_packages+=(redis-tools)
+  # The publishers' artifacts are validated offline with node packages (eng/validators).
+  { have node && have npm; } || missing_packages+=(nodejs npm)
+  if ! have kubectl; then
+    echo "kubectl is missing; the Kubernetes publisher's tests build its output with 'kubectl kustomize'. Install the kubectl client (https://kubernetes.io/docs/tasks/tools/) and run this again." >&2
+    exit 1
+  fi
 fi
 
+install_validators() {
+  # The validators' exact versions come from the committed lock file; offline after the first run.
+  if $want_tests && [[ ! -d eng/validators/node_modules || eng/validators/package-lock.json -nt eng/validators/node_modules ]]; then
+    npm ci --prefix eng/validators --no-audit --no-fund --loglevel=error
+  fi
+}
+
 if ((${#missing_packages[@]} == 0)); then
+  install_validators
   exit 0
 fi
 
@@ -46,3 +61,4 @@ if have systemctl && systemctl is-active --quiet postgresql 2>/dev/null; then
   systemctl stop postgresql || true
 fi
 echo "Installed ${missing_packages[*]}."
+install_validators

@@ -65,3 +65,28 @@ public class PrerequisiteErrorTests
         }
     }
 }
+
+public class PortInUseTests
+{
+    [Fact]
+    public async Task AReplicaWhosePortWasTakenBeforeItBoundMovesToAFreshPort()
+    {
+        // Another process holds the port the host is about to hand out: the race of dotnet/aspire#4037.
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var taken = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { ApplicationName = "port-tests", IsTesting = true, EchoResourceLogs = false });
+        builder.AddRedis("cache");
+        await using var app = builder.Build();
+        app.Ports.HandOutNext(taken);
+
+        await app.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var healthy = await app.ResourceNotifications.WaitForResourceHealthyAsync("cache", cts.Token);
+
+        var port = new Uri(healthy.Replicas[0].Url!).Port;
+        Assert.NotEqual(taken, port);
+        Assert.Contains(app.ResourceLogs.GetLines("cache", max: 100), l => l.Text.Contains("Address already in use", StringComparison.OrdinalIgnoreCase));
+        Assert.StartsWith($"127.0.0.1:{port},", await app.GetConnectionStringAsync("cache"), StringComparison.Ordinal);
+    }
+}

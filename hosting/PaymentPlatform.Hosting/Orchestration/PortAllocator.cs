@@ -11,11 +11,25 @@ namespace PaymentPlatform.Hosting.Orchestration;
 internal sealed class PortAllocator
 {
     private readonly HashSet<int> _issued = [];
+    private readonly Queue<int> _handOutFirst = new();
+
+    /// <summary>For tests: the next allocation returns this port, taken or not.</summary>
+    internal void HandOutNext(int port)
+    {
+        lock (_issued)
+        {
+            _handOutFirst.Enqueue(port);
+        }
+    }
 
     public int Allocate()
     {
         lock (_issued)
         {
+            if (_handOutFirst.TryDequeue(out var next) && _issued.Add(next))
+            {
+                return next;
+            }
             for (var attempt = 0; attempt < 100; attempt++)
             {
                 using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -36,13 +36,14 @@ internal sealed class ProjectRunner : ResourceRunner
         }
         for (var i = 0; i < _http.Replicas.Count; i++)
         {
-            var endpoint = _http.Replicas[i];
             var index = i;
             _replicas.Add(CreateSupervisor(new ReplicaDefinition(
-                _project.Name, index, endpoint.Url,
-                ct => CreateSpecAsync(index, endpoint, ct),
-                ct => ProbeAsync(endpoint, ct),
-                PosixSignalNumber.Terminate)));
+                _project.Name, index,
+                () => _http.Replicas[index],
+                ct => CreateSpecAsync(index, _http.Replicas[index], ct),
+                ct => ProbeAsync(_http.Replicas[index], ct),
+                PosixSignalNumber.Terminate,
+                () => MoveToFreshPort(_http, index))));
         }
     }
 

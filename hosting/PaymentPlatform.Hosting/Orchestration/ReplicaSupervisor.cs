@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PaymentPlatform.Hosting.ApplicationModel;
 
 namespace PaymentPlatform.Hosting.Orchestration;
 
@@ -6,10 +7,11 @@ namespace PaymentPlatform.Hosting.Orchestration;
 internal sealed record ReplicaDefinition(
     string ResourceName,
     int Index,
-    string? Url,
+    Func<AllocatedEndpoint> Endpoint,
     Func<CancellationToken, Task<ProcessSpec>> CreateSpec,
     Func<CancellationToken, Task<bool>> ProbeHealth,
-    PosixSignalNumber StopSignal);
+    PosixSignalNumber StopSignal,
+    Func<AllocatedEndpoint>? MoveToFreshPort = null);
 
 /// <summary>
 /// Keeps one replica's process running: starts it, watches its health, restarts it with
@@ -33,6 +35,7 @@ internal sealed class ReplicaSupervisor
     private Process? _process;
     private bool _desiredRunning;
     private int _consecutiveFailures;
+    private bool _everHealthy;
 
     public ReplicaSupervisor(ReplicaDefinition definition, ProcessLauncher launcher, ResourceLoggerService logs, DistributedApplicationOptions options, Action changed)
     {
@@ -59,7 +62,7 @@ internal sealed class ReplicaSupervisor
 
     public string? Error { get; private set; }
 
-    public ReplicaSnapshot Snapshot() => new(Index, State, Health, ProcessId, _definition.Url, Restarts, LastExitCode, StartedAt);
+    public ReplicaSnapshot Snapshot() => new(Index, State, Health, ProcessId, _definition.Endpoint().Url, Restarts, LastExitCode, StartedAt);
 
     /// <summary>Starts the replica and keeps it running until stopped.</summary>
     public void Start()
@@ -206,6 +209,11 @@ internal sealed class ReplicaSupervisor
                 return;
             }
 
+            if (TryMoveToFreshPort())
+            {
+                continue;
+            }
+
             _consecutiveFailures = uptime >= StableUptime ? 1 : _consecutiveFailures + 1;
             var delay = TimeSpan.FromTicks(Math.Min(MaxRestartDelay.Ticks, FirstRestartDelay.Ticks << Math.Min(_consecutiveFailures - 1, 10)));
             Restarts++;
@@ -231,13 +239,34 @@ internal sealed class ReplicaSupervisor
             137 or -9 => "killed (SIGKILL)",
             _ => $"exited with code {exitCode}",
         };
-        var portHint = lastLines.Any(l => l.Text.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
-            ? $" Its port is taken by another process: find it with 'ss -ltnp | grep {_definition.Url?.Split(':').Last()}' and stop it."
+        var portHint = PortWasTaken()
+            ? $" Its port is taken by another process: find it with 'ss -ltnp | grep :{_definition.Endpoint().Port}' and stop it."
             : "";
         _logs.HostMessage(
             $"{_definition.ResourceName}-{Index} (pid {pid}) {description}; restarting in {delay.TotalSeconds:0.#} s (restart {Restarts}).{portHint}" +
             (lastLines.Count > 0 ? Environment.NewLine + "  last lines:" + Environment.NewLine + string.Join(Environment.NewLine, lastLines.Select(l => "    " + l.Text)) : ""),
             isError: true);
+    }
+
+    private bool PortWasTaken() =>
+        _logs.GetLines(_definition.ResourceName, Index, max: 20)
+            .Any(l => l.Timestamp >= StartedAt && l.Text.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Another process took the port between the host choosing it and the replica binding it
+    /// (Aspire's "port already in use", dotnet/aspire#4037). Before the replica was ever healthy,
+    /// nothing that waits for it has started, so it can move to a fresh port.
+    /// </summary>
+    private bool TryMoveToFreshPort()
+    {
+        if (_everHealthy || _definition.MoveToFreshPort is null || !PortWasTaken())
+        {
+            return false;
+        }
+        var taken = _definition.Endpoint().Port;
+        var fresh = _definition.MoveToFreshPort();
+        _logs.HostMessage($"{_definition.ResourceName}-{Index}: port {taken} was taken by another process before it could bind it; moved to port {fresh.Port}.", isError: true);
+        return true;
     }
 
     private async Task MonitorHealthAsync(CancellationToken cancellationToken)
@@ -263,6 +292,7 @@ internal sealed class ReplicaSupervisor
                 healthy = false;
             }
             var health = healthy ? ResourceHealth.Healthy : ResourceHealth.Unhealthy;
+            _everHealthy |= healthy;
             if (health != Health)
             {
                 Health = health;

@@ -76,6 +76,15 @@ internal abstract class ResourceRunner(IResource resource, string type, RunConte
         return precedence.First(s => replicas.Any(r => r.State == s) || s == KnownResourceStates.NotStarted);
     }
 
+    /// <summary>Gives a replica a new port, when another process took the one it was allocated.</summary>
+    protected AllocatedEndpoint MoveToFreshPort(EndpointAnnotation endpoint, int index)
+    {
+        var replicas = endpoint.Replicas.ToArray();
+        replicas[index] = replicas[index] with { Port = Context.Ports.Allocate() };
+        endpoint.Replicas = replicas;
+        return replicas[index];
+    }
+
     protected ReplicaSupervisor CreateSupervisor(ReplicaDefinition definition) =>
         new(definition, Context.Launcher, Context.Logs, Context.Options, Publish);
 }

@@ -41,14 +41,14 @@ internal sealed class PostgresRunner : ResourceRunner
 
         await InitializeAsync(initdb, cancellationToken).ConfigureAwait(false);
 
-        var port = _tcp.Replicas[0].Port;
         _replica = CreateSupervisor(new ReplicaDefinition(
-            _server.Name, 0, Url,
+            _server.Name, 0,
+            () => _tcp.Replicas[0],
             _ => Task.FromResult(new ProcessSpec(
                 postgres,
                 ["-D", _dataDirectory,
                  "-c", "listen_addresses=127.0.0.1",
-                 "-c", $"port={port.ToString(CultureInfo.InvariantCulture)}",
+                 "-c", $"port={_tcp.Replicas[0].Port.ToString(CultureInfo.InvariantCulture)}",
                  // No Unix socket: its default folder belongs to the distribution's own cluster.
                  "-c", "unix_socket_directories=",
                  "-c", "max_connections=300",
@@ -59,7 +59,8 @@ internal sealed class PostgresRunner : ResourceRunner
                 PosixSignalNumber.Interrupt,
                 _runAs?.Name)),
             ProbeAsync,
-            PosixSignalNumber.Interrupt));
+            PosixSignalNumber.Interrupt,
+            () => MoveToFreshPort(_tcp, 0)));
         _replica.Start();
     }
 

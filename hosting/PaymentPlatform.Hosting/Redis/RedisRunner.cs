@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Net.Sockets;
-using System.Text;
 using PaymentPlatform.Hosting.ApplicationModel;
 using PaymentPlatform.Hosting.Orchestration;
+using PaymentPlatform.Redis;
 
 namespace PaymentPlatform.Hosting.Redis;
 
@@ -33,10 +32,24 @@ internal sealed class RedisRunner : ResourceRunner
     public void AllocateEndpoints() =>
         _tcp.Replicas = [new AllocatedEndpoint("tcp", "127.0.0.1", Context.Ports.Allocate())];
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         var server = Context.Binaries.Require("redis-server", "redis-server");
         DataLayout.CreateTraversable(_dataDirectory);
+        _replica = CreateSupervisor(new ReplicaDefinition(
+            _redis.Name, 0,
+            () => _tcp.Replicas[0],
+            async ct => new ProcessSpec(server, [await WriteConfigAsync(ct).ConfigureAwait(false)], new Dictionary<string, string>(), _dataDirectory, PosixSignalNumber.Terminate),
+            ProbeAsync,
+            PosixSignalNumber.Terminate,
+            () => MoveToFreshPort(_tcp, 0)));
+        _replica.Start();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes redis.conf for the current port; only the host's user may read it, since it holds the password.</summary>
+    private async Task<string> WriteConfigAsync(CancellationToken cancellationToken)
+    {
         var configPath = Path.Combine(_dataDirectory, "redis.conf");
         var password = await _redis.PasswordParameter.GetValueAsync(cancellationToken).ConfigureAwait(false);
         var config = string.Join('\n',
@@ -51,48 +64,31 @@ internal sealed class RedisRunner : ResourceRunner
             "maxmemory-policy noeviction",
             // The append-only file is the durability; skip RDB snapshots and their fork pauses.
             "save \"\"",
-            "") ;
-        // The file holds the password: only the host's user may read it.
-        await File.WriteAllTextAsync(configPath, "", cancellationToken).ConfigureAwait(false);
-        File.SetUnixFileMode(configPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        await File.WriteAllTextAsync(configPath, config, cancellationToken).ConfigureAwait(false);
-
-        _replica = CreateSupervisor(new ReplicaDefinition(
-            _redis.Name, 0, Url,
-            _ => Task.FromResult(new ProcessSpec(server, [configPath], new Dictionary<string, string>(), _dataDirectory, PosixSignalNumber.Terminate)),
-            ProbeAsync,
-            PosixSignalNumber.Terminate));
-        _replica.Start();
+            "");
+        await using (var file = new FileStream(configPath, new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        await using (var writer = new StreamWriter(file))
+        {
+            await writer.WriteAsync(config.AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+        return configPath;
     }
 
     public override Task StopAsync() => _replica?.StopAsync() ?? Task.CompletedTask;
 
-    /// <summary>A real authenticated round trip: AUTH, then PING.</summary>
+    /// <summary>A real authenticated round trip: connect, AUTH, PING (with the platform's own Redis client).</summary>
     private async Task<bool> ProbeAsync(CancellationToken cancellationToken)
     {
-        var endpoint = _tcp.Replicas[0];
-        var password = await _redis.PasswordParameter.GetValueAsync(cancellationToken).ConfigureAwait(false);
-        using var client = new TcpClient();
-        await client.ConnectAsync(endpoint.Host, endpoint.Port, cancellationToken).ConfigureAwait(false);
-        var stream = client.GetStream();
-        var request = $"*2\r\n$4\r\nAUTH\r\n${Encoding.UTF8.GetByteCount(password!)}\r\n{password}\r\n*1\r\n$4\r\nPING\r\n";
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(request), cancellationToken).ConfigureAwait(false);
-        var expected = "+OK\r\n+PONG\r\n"u8.ToArray();
-        var buffer = new byte[expected.Length];
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
-            if (n == 0)
-            {
-                return false;
-            }
-            read += n;
-            if (buffer[0] != (byte)'+')
-            {
-                return false; // -LOADING while replaying the AOF, or -ERR: not ready
-            }
-        }
-        return buffer.AsSpan().SequenceEqual(expected);
+        var connectionString = await _redis.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false);
+        var options = RedisClientOptions.Parse(connectionString!);
+        options.DisableTracing = true;
+        options.DisableMetrics = true;
+        await using var client = await RedisClient.ConnectAsync(options, loggerFactory: null, cancellationToken).ConfigureAwait(false);
+        await client.PingAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 }
