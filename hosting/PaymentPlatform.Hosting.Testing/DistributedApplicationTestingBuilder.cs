@@ -22,10 +22,25 @@ public static class DistributedApplicationTestingBuilder
         CreateAsync<TEntryPoint>([], cancellationToken);
 
     /// <inheritdoc cref="CreateAsync{TEntryPoint}(CancellationToken)"/>
-    public static async Task<IDistributedApplicationTestingBuilder> CreateAsync<TEntryPoint>(string[] args, CancellationToken cancellationToken = default)
+    public static Task<IDistributedApplicationTestingBuilder> CreateAsync<TEntryPoint>(string[] args, CancellationToken cancellationToken = default)
+        where TEntryPoint : IProjectMetadata, new() =>
+        CreateAsync<TEntryPoint>(args, options => options, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CreateAsync{TEntryPoint}(CancellationToken)"/>, with the testing options adjusted
+    /// by <paramref name="configureOptions"/>; for example, turn the dashboard's OTLP receiver and
+    /// telemetry API on (off by default in tests) to ask questions about traces, logs and metrics:
+    /// <c>CreateAsync&lt;Projects.X&gt;([], o =&gt; o with { EnableDashboard = true })</c>, then
+    /// <c>app.CreateDashboardClient()</c>.
+    /// </summary>
+    public static async Task<IDistributedApplicationTestingBuilder> CreateAsync<TEntryPoint>(
+        string[] args,
+        Func<DistributedApplicationOptions, DistributedApplicationOptions> configureOptions,
+        CancellationToken cancellationToken = default)
         where TEntryPoint : IProjectMetadata, new()
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(configureOptions);
         var appHost = new TEntryPoint();
         if (!File.Exists(appHost.AssemblyPath))
         {
@@ -39,7 +54,7 @@ public static class DistributedApplicationTestingBuilder
         {
             EntryPointInterception.Current.Value = new EntryPointInterception
             {
-                ConfigureOptions = options => TestingOptions(options, assembly),
+                ConfigureOptions = options => configureOptions(TestingOptions(options, assembly)),
                 OnBuild = builder =>
                 {
                     captured.TrySetResult(builder);
@@ -66,11 +81,11 @@ public static class DistributedApplicationTestingBuilder
         return new TestingBuilder(builder);
     }
 
-    private static DistributedApplicationOptions TestingOptions(DistributedApplicationOptions options, Assembly appHost) => new()
+    private static DistributedApplicationOptions TestingOptions(DistributedApplicationOptions options, Assembly appHost) => options with
     {
-        Args = options.Args,
         ApplicationName = options.ApplicationName ?? appHost.GetName().Name,
         IsTesting = true,
+        EnableDashboard = false,
         // PAYMENTPLATFORM_TEST_ECHO_LOGS=1 shows every resource's output while debugging a test.
         EchoResourceLogs = Environment.GetEnvironmentVariable("PAYMENTPLATFORM_TEST_ECHO_LOGS") == "1",
         HealthCheckInterval = TimeSpan.FromMilliseconds(250),
@@ -124,6 +139,20 @@ public static class DistributedApplicationTestingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         return new HttpClient { BaseAddress = app.GetEndpoint(resourceName, endpointName) };
+    }
+
+    /// <summary>
+    /// An HttpClient for the dashboard's telemetry API (<c>api/telemetry/traces</c>, <c>logs</c>,
+    /// <c>spans</c>, <c>metrics</c>, <c>resources</c>), authenticated with the run's browser token.
+    /// </summary>
+    public static HttpClient CreateDashboardClient(this DistributedApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var dashboard = app.Dashboard ?? throw new InvalidOperationException(
+            "The dashboard is off in tests unless turned on: DistributedApplicationTestingBuilder.CreateAsync<T>(args, o => o with { EnableDashboard = true }), and start the app first.");
+        var client = new HttpClient { BaseAddress = dashboard.Url };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", dashboard.BrowserToken);
+        return client;
     }
 
     /// <summary>

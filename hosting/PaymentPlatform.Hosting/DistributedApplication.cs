@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using PaymentPlatform.Hosting.ApplicationModel;
+using PaymentPlatform.Hosting.Dashboard;
 using PaymentPlatform.Hosting.Orchestration;
+using PaymentPlatform.Hosting.Publishing;
 
 namespace PaymentPlatform.Hosting;
 
@@ -17,6 +19,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     private DataLayout? _data;
     private ProcessLauncher? _launcher;
     private Orchestrator? _orchestrator;
+    private DashboardServer? _dashboard;
     private bool _disposed;
 
     internal DistributedApplication(DistributedApplicationModel model, DistributedApplicationOptions options, IConfiguration configuration, DistributedApplicationExecutionContext executionContext)
@@ -60,14 +63,22 @@ public sealed class DistributedApplication : IAsyncDisposable
     /// <summary>Stop, start, restart, kill, pause and resume resources and replicas.</summary>
     public ResourceCommandService ResourceCommands { get; }
 
-    /// <summary>Starts every resource (each once the resources it waits for are healthy) and returns.</summary>
+    internal PortAllocator Ports { get; } = new();
+
+    /// <summary>The dashboard's address and secrets once started; null when it is off (testing, by default).</summary>
+    public DashboardInfo? Dashboard => _dashboard?.Info;
+
+    /// <summary>
+    /// Starts every resource (each once the resources it waits for are healthy) and returns. In
+    /// publish mode (<c>--publisher NAME --output-path PATH</c>) it writes the deployment
+    /// artifacts instead and starts nothing.
+    /// </summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (ExecutionContext.IsPublishMode)
         {
-            throw new DistributedApplicationException(
-                $"Publisher '{ExecutionContext.PublisherName}' is not available yet; run without --publisher to start the app.");
+            return PublishAsync(cancellationToken);
         }
         if (_orchestrator is not null)
         {
@@ -82,10 +93,46 @@ public sealed class DistributedApplication : IAsyncDisposable
         {
             parameter.ValueSource = parameters;
         }
-        var context = new RunContext(_options, _configuration, ExecutionContext, _launcher, binaries, new PortAllocator(), _data, ResourceLogs, ResourceNotifications);
+        var context = new RunContext(_options, _configuration, ExecutionContext, _launcher, binaries, Ports, _data, ResourceLogs, ResourceNotifications);
         _orchestrator = new Orchestrator(Model, context);
-        _orchestrator.Start();
-        return Task.CompletedTask;
+        return StartDashboardThenResourcesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The dashboard starts first: each project is told where to export (and the key to send) when
+    /// its process starts, from the configuration keys ProjectRunner reads.
+    /// </summary>
+    private async Task StartDashboardThenResourcesAsync(CancellationToken cancellationToken)
+    {
+        if (_options.EnableDashboard ?? !_options.IsTesting)
+        {
+            var options = DashboardOptions.FromConfiguration(_configuration);
+            _dashboard = await DashboardServer.StartAsync(options, new DashboardHost(Model, ExecutionContext, ResourceNotifications, ResourceLogs, ResourceCommands), cancellationToken).ConfigureAwait(false);
+            _configuration[KnownConfigNames.OtlpEndpoint] = _dashboard.Info.OtlpEndpoint.ToString().TrimEnd('/');
+            _configuration[KnownConfigNames.OtlpApiKey] = options.OtlpApiKey;
+        }
+        _orchestrator!.Start();
+    }
+
+    /// <summary>
+    /// Writes the artifacts of the publisher named by <c>--publisher</c>: no process starts, no
+    /// secret is read or generated, and nothing goes over the network.
+    /// </summary>
+    private async Task PublishAsync(CancellationToken cancellationToken)
+    {
+        var written = await DistributedApplicationPublishing.PublishAsync(
+            Model, ExecutionContext, _configuration, _options.ApplicationName ?? "app", cancellationToken).ConfigureAwait(false);
+        ResourceLogs.HostMessage($"Published {ExecutionContext.PublisherName}: {written.Count} file(s) under {CommonFolder(written)}");
+    }
+
+    private static string CommonFolder(IReadOnlyList<string> paths)
+    {
+        var folder = paths.Count == 1 ? paths[0] : Path.GetDirectoryName(paths[0]) ?? "";
+        while (paths.Any(p => !p.StartsWith(folder, StringComparison.Ordinal)))
+        {
+            folder = Path.GetDirectoryName(folder) ?? "";
+        }
+        return folder;
     }
 
     /// <summary>Waits until every resource is healthy; fails fast, saying why, when one fails to start.</summary>
@@ -122,9 +169,26 @@ public sealed class DistributedApplication : IAsyncDisposable
     /// <summary>Runs until Ctrl+C or SIGTERM, then stops everything cleanly.</summary>
     public void Run() => RunAsync().GetAwaiter().GetResult();
 
-    /// <summary>Runs until cancelled, Ctrl+C or SIGTERM, then stops everything cleanly.</summary>
+    /// <summary>
+    /// Runs until cancelled, Ctrl+C or SIGTERM, then stops everything cleanly. In publish mode it
+    /// writes the artifacts and returns; a graph the publisher cannot express is reported on
+    /// standard error with exit code 1, without a stack trace.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
+        if (ExecutionContext.IsPublishMode)
+        {
+            try
+            {
+                await PublishAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DistributedApplicationException ex)
+            {
+                ResourceLogs.HostMessage($"Publishing failed: {ex.Message}", isError: true);
+                Environment.ExitCode = 1;
+            }
+            return;
+        }
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         void OnSignal(PosixSignalContext context)
         {
@@ -140,10 +204,12 @@ public sealed class DistributedApplication : IAsyncDisposable
         {
             await StartAsync(shutdown.Token).ConfigureAwait(false);
             ResourceLogs.HostMessage($"Starting {Model.Resources.Count(r => r is not ParameterResource)} resources; data in {_data!.StateDirectory}");
+            PrintDashboardLogin();
             try
             {
                 await WaitForAllHealthyAsync(shutdown.Token).ConfigureAwait(false);
                 ResourceLogs.HostMessage(SummaryTable.Render(ResourceNotifications.Current, started.Elapsed));
+                PrintDashboardLogin();
             }
             catch (DistributedApplicationException ex)
             {
@@ -166,6 +232,14 @@ public sealed class DistributedApplication : IAsyncDisposable
         ResourceLogs.HostMessage($"Stopped in {stopping.Elapsed.TotalSeconds:0.0} s.");
     }
 
+    private void PrintDashboardLogin()
+    {
+        if (_dashboard is not null)
+        {
+            ResourceLogs.HostMessage($"Dashboard: {_dashboard.Info.LoginUrl}");
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -177,6 +251,11 @@ public sealed class DistributedApplication : IAsyncDisposable
         if (_orchestrator is not null)
         {
             await _orchestrator.DisposeAsync().ConfigureAwait(false);
+        }
+        // After the services: their last telemetry, flushed as they stop, still has somewhere to go.
+        if (_dashboard is not null)
+        {
+            await _dashboard.DisposeAsync().ConfigureAwait(false);
         }
         _launcher?.Dispose();
         _data?.Dispose();

@@ -12,15 +12,7 @@ internal sealed class DistributedApplicationBuilder : IDistributedApplicationBui
     public DistributedApplicationBuilder(DistributedApplicationOptions options)
     {
         Options = options.ApplicationName is null
-            ? new DistributedApplicationOptions
-            {
-                Args = options.Args,
-                ApplicationName = Assembly.GetEntryAssembly()?.GetName().Name ?? "app",
-                IsTesting = options.IsTesting,
-                EchoResourceLogs = options.EchoResourceLogs,
-                HealthCheckInterval = options.HealthCheckInterval,
-                GracefulShutdownTimeout = options.GracefulShutdownTimeout,
-            }
+            ? options with { ApplicationName = Assembly.GetEntryAssembly()?.GetName().Name ?? "app" }
             : options;
 
         var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Development";

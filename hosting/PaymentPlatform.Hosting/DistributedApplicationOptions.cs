@@ -1,7 +1,7 @@
 namespace PaymentPlatform.Hosting;
 
 /// <summary>How a distributed application is built and run.</summary>
-public sealed class DistributedApplicationOptions
+public sealed record DistributedApplicationOptions
 {
     /// <summary>The command-line arguments (<c>--publisher manifest --output-path ...</c>, configuration overrides).</summary>
     public string[] Args { get; init; } = [];
@@ -25,4 +25,10 @@ public sealed class DistributedApplicationOptions
 
     /// <summary>How long a service gets to finish in-flight work on shutdown before it is killed.</summary>
     public TimeSpan GracefulShutdownTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Whether run mode starts the dashboard (the OTLP/HTTP receiver every project exports to, and
+    /// the telemetry API). Null means on, except in testing mode.
+    /// </summary>
+    public bool? EnableDashboard { get; init; }
 }
