@@ -1,4 +1,5 @@
 using PaymentPlatform.Ledger.Accounts;
+using PaymentPlatform.Ledger.Payments;
 using PaymentPlatform.Ledger.Reconciliation;
 using PaymentPlatform.Ledger.Transfers;
 
@@ -14,6 +15,7 @@ public static class LedgerApi
             .RequireInternalToken()
             .MapAccountsApi()
             .MapTransfersApi()
+            .MapPaymentPostingsApi()
             .MapReconciliationApi();
         return app;
     }

@@ -32,7 +32,7 @@ public class LedgerTests(PlatformFixture fixture)
         var postedAgain = await (await ledger.PostJsonAsync($"/v1/transfers/{hold}/post", new { amount = 600 })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("exists", postedAgain.GetProperty("result").GetString());
         await (await ledger.PostAsync(new Uri($"/v1/transfers/{hold}/void", UriKind.Relative), null))
-            .ExpectProblemAsync(HttpStatusCode.Conflict, "pending_transfer_already_resolved");
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "pending_transfer_already_posted");
 
         // The capture moves the posted amount on to available (the gateway's next transfer).
         await (await ledger.PostJsonAsync("/v1/transfers", Transfer(hold.Replace(":auth", ":capture", StringComparison.Ordinal), pending, available, 600)))
@@ -51,6 +51,31 @@ public class LedgerTests(PlatformFixture fixture)
     }
 
     [Fact]
+    public async Task APaymentsCaptureWithAFeeAndItsRefundPostAsContractsDescribeAndTheLedgerReconciles()
+    {
+        using var ledger = await fixture.App.CreateInternalClientAsync("ledger");
+        var (clearing, pending, available) = await CreateMerchantAccountsAsync(ledger);
+        var payment = InternalServices.NewId("pay");
+        await (await ledger.PostJsonAsync("/v1/transfers", Transfer(payment + ":auth", clearing, pending, 5000, pending: true, timeoutSeconds: 604800)))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        var capture = await (await ledger.PostJsonAsync($"/v1/payments/{payment}/capture", new { amount = 4000, fee = 146 })).ExpectAsync(HttpStatusCode.Created);
+        await (await ledger.PostJsonAsync($"/v1/payments/{payment}/capture", new { amount = 4000, fee = 146 })).ExpectAsync(HttpStatusCode.OK);
+        var refund = InternalServices.NewId("re");
+        await (await ledger.PostJsonAsync($"/v1/payments/{payment}/refunds", new { refund_id = refund, amount = 3855 }))
+            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "exceeds_credits");
+        await (await ledger.PostJsonAsync($"/v1/payments/{payment}/refunds", new { refund_id = refund, amount = 3854 })).ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal([$"{payment}:auth:post", $"{payment}:capture", $"{payment}:fee"],
+            capture.GetProperty("transfers").EnumerateArray().Select(t => t.GetProperty("id").GetString()));
+        Assert.Equal((0L, 4000L, 0L, 3854L), Balances(await AccountAsync(ledger, clearing)));
+        Assert.Equal((0L, 4000L, 0L, 4000L), Balances(await AccountAsync(ledger, pending)));
+        Assert.Equal((0L, 4000L, 0L, 4000L), Balances(await AccountAsync(ledger, available)));
+        var reconciliation = await (await ledger.GetAsync(new Uri("/v1/reconciliation", UriKind.Relative))).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(reconciliation.GetProperty("balanced").GetBoolean(), reconciliation.ToString());
+    }
+
+    [Fact]
     public async Task AVoidReleasesTheWholeHoldExactlyOnce()
     {
         using var ledger = await fixture.App.CreateInternalClientAsync("ledger");
@@ -64,7 +89,7 @@ public class LedgerTests(PlatformFixture fixture)
         Assert.Equal("void_pending", voided.GetProperty("kind").GetString());
         Assert.Equal("exists", again.GetProperty("result").GetString());
         await (await ledger.PostJsonAsync($"/v1/transfers/{hold}/post", new { amount = 100 }))
-            .ExpectProblemAsync(HttpStatusCode.Conflict, "pending_transfer_already_resolved");
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "pending_transfer_already_voided");
         Assert.Equal((0L, 0L, 0L, 0L), Balances(await AccountAsync(ledger, pending)));
     }
 

@@ -39,4 +39,5 @@ public sealed record AccountResponse(
     long CreditsPending,
     long CreditsPosted,
     DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Result = null);

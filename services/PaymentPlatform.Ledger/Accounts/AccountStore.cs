@@ -4,17 +4,18 @@ namespace PaymentPlatform.Ledger.Accounts;
 
 internal sealed record AccountRecord(
     string Id, string Ledger, string Code, bool DebitsMustNotExceedCredits, bool CreditsMustNotExceedDebits,
-    long DebitsPending, long DebitsPosted, long CreditsPending, long CreditsPosted, DateTimeOffset CreatedAt)
+    long DebitsPending, long DebitsPosted, long CreditsPending, long CreditsPosted, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    public const string Columns = "id, ledger, code, debits_must_not_exceed_credits, credits_must_not_exceed_debits, debits_pending, debits_posted, credits_pending, credits_posted, created_at";
+    public const string Columns = "id, ledger, code, debits_must_not_exceed_credits, credits_must_not_exceed_debits, debits_pending, debits_posted, credits_pending, credits_posted, created_at, updated_at";
 
-    public static AccountRecord Read(NpgsqlDataReader reader) => new(
-        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetBoolean(4),
-        reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetFieldValue<DateTimeOffset>(9));
+    public static AccountRecord Read(NpgsqlDataReader reader, int offset = 0) => new(
+        reader.GetString(offset), reader.GetString(offset + 1), reader.GetString(offset + 2), reader.GetBoolean(offset + 3), reader.GetBoolean(offset + 4),
+        reader.GetInt64(offset + 5), reader.GetInt64(offset + 6), reader.GetInt64(offset + 7), reader.GetInt64(offset + 8),
+        reader.GetFieldValue<DateTimeOffset>(offset + 9), reader.GetFieldValue<DateTimeOffset>(offset + 10));
 
     public AccountResponse ToResponse(string? result = null) => new(
         Id, Ledger, Code, new AccountFlags(DebitsMustNotExceedCredits, CreditsMustNotExceedDebits),
-        DebitsPending, DebitsPosted, CreditsPending, CreditsPosted, CreatedAt, result);
+        DebitsPending, DebitsPosted, CreditsPending, CreditsPosted, CreatedAt, UpdatedAt, result);
 }
 
 internal sealed class AccountStore(NpgsqlDataSource dataSource)

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PaymentPlatform.ServiceDefaults.Http;
 using PaymentPlatform.ServiceDefaults;
+using PaymentPlatform.Ledger.Transfers;
+using System.Globalization;
 
 namespace PaymentPlatform.Ledger.Accounts;
 
@@ -10,6 +12,7 @@ internal static class AccountsApi
     {
         v1.MapPost("/accounts", CreateAccount);
         v1.MapGet("/accounts/{id}", GetAccount);
+        v1.MapGet("/accounts/{id}/balance", GetBalance);
         return v1;
     }
 
@@ -50,4 +53,22 @@ internal static class AccountsApi
         await accounts.FindAsync(id, cancellationToken) is { } account
             ? TypedResults.Ok(account.ToResponse())
             : Problems.NotFound("account_not_found", $"No account {id}.");
+
+    /// <summary>The balances at <c>as_of</c> (ISO 8601 with an offset; now when absent), recomputed from the transfers.</summary>
+    public static async Task<Results<Ok<BalanceResponse>, ProblemHttpResult>> GetBalance(
+        string id, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "as_of")] string? asOf, TransferStore transfers, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? at = null;
+        if (asOf is not null)
+        {
+            if (!DateTimeOffset.TryParse(asOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+            {
+                return RequestBody.Invalid("as_of must be an ISO 8601 time, e.g. 2026-01-31T23:59:59Z.");
+            }
+            at = parsed;
+        }
+        return await transfers.BalanceAsOfAsync(id, at, cancellationToken) is { } balance
+            ? TypedResults.Ok(balance)
+            : Problems.NotFound("account_not_found", $"No account {id}.");
+    }
 }

@@ -17,7 +17,6 @@ internal static class ReconciliationApi
     public static RouteGroupBuilder MapReconciliationApi(this RouteGroupBuilder v1)
     {
         v1.MapGet("/reconciliation", Reconcile);
-        v1.MapGet("/accounts/{id}/balance", BalanceAsOf);
         return v1;
     }
 
@@ -77,8 +76,4 @@ internal static class ReconciliationApi
         return TypedResults.Ok(new ReconciliationResponse(
             mismatched.Count == 0 && ledgers.All(l => l.Balanced), ledgers, checkedCount, mismatched));
     }
-
-    public static ProblemHttpResult BalanceAsOf(string id, CancellationToken cancellationToken) =>
-        Problems.Result(StatusCodes.Status501NotImplemented, "not_implemented_yet", "Not implemented yet.",
-            "Balances as of a past time arrive with the ledger issues; GET /v1/accounts/{id} has the current balances.");
 }

@@ -1,313 +1,279 @@
 using Npgsql;
+using NpgsqlTypes;
 using PaymentPlatform.Ledger.Accounts;
 using PaymentPlatform.ServiceDefaults.Failpoints;
 
 namespace PaymentPlatform.Ledger.Transfers;
 
-internal static class TransferKinds
-{
-    public const string SinglePhase = "single_phase";
-    public const string Pending = "pending";
-    public const string PostPending = "post_pending";
-    public const string VoidPending = "void_pending";
-}
-
-internal sealed record TransferRecord(
-    long Seq, string Id, string DebitAccountId, string CreditAccountId, long Amount, string Ledger, string Kind,
-    string? PendingId, int? TimeoutSeconds, DateTimeOffset? TimeoutAt, DateTimeOffset CreatedAt)
-{
-    public const string Columns = "seq, id, debit_account_id, credit_account_id, amount, ledger, kind, pending_id, timeout_seconds, timeout_at, created_at";
-
-    public static TransferRecord Read(NpgsqlDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetString(5), r.GetString(6),
-        r.IsDBNull(7) ? null : r.GetString(7),
-        r.IsDBNull(8) ? null : r.GetInt32(8),
-        r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9),
-        r.GetFieldValue<DateTimeOffset>(10));
-
-    public TransferResponse ToResponse(string? result = null) => new(
-        Id, DebitAccountId, CreditAccountId, Amount, Ledger, Kind == TransferKinds.Pending, Kind, PendingId,
-        TimeoutSeconds, TimeoutAt, CreatedAt, result);
-}
-
-/// <summary><c>Transfer</c> when it was created or already existed (<c>Created</c> says which), else <c>Error</c>.</summary>
-internal sealed record TransferOutcome(TransferRecord? Transfer, bool Created, LedgerError? Error)
-{
-    public static TransferOutcome Fail(LedgerError error) => new(null, false, error);
-}
-
 /// <summary>
-/// Every transfer is one transaction: the immutable row and the balance updates of both
-/// accounts, under the accounts' row locks (taken in id order, so two transfers never deadlock).
-/// The transfer id is the idempotency key: a retry finds the row and answers <c>exists</c>.
+/// Runs a batch (one transfer is a batch of one) in one transaction:
+/// <list type="number">
+/// <item>read the transfers the batch names and the holds it resolves (immutable rows: a retry whose transfers
+/// all exist is answered from them without locks; otherwise they only say which accounts to lock);</item>
+/// <item>lock every account the batch touches with one <c>SELECT ... ORDER BY id FOR UPDATE</c>. The locks are
+/// taken in the same order by every transaction, so two batches never deadlock, and no other transaction can
+/// change those balances until commit: the limits checked next cannot be invalidated by a concurrent transfer
+/// (the CHECK constraints of 0001 are the backstop);</item>
+/// <item>read, under the locks, the transfers the batch names by id and the holds' resolutions;</item>
+/// <item>apply the batch in memory (<see cref="BatchPlan"/>), then insert the new transfers and update the
+/// balances with one statement each.</item>
+/// </list>
+/// Transfer ids are not covered by the account locks: a concurrent batch creating the same id on other
+/// accounts makes the insert fail on the primary key; the batch is then run again and finds that transfer.
 /// </summary>
 internal sealed class TransferStore(NpgsqlDataSource dataSource, Failpoints failpoints)
 {
     /// <summary>Fault tests kill a replica here: the hold is committed, the caller has no answer yet.</summary>
     public const string HoldAfterCommitFailpoint = "LedgerHoldAfterCommit";
 
-    public async Task<TransferOutcome> CreateAsync(CreateTransferRequest request, CancellationToken cancellationToken)
+    private const int MaxAttempts = 8;
+
+    public async Task<TransferOutcome> CreateAsync(TransferCommand command, CancellationToken cancellationToken) =>
+        (await ExecuteAsync([command], cancellationToken))[0];
+
+    /// <summary>Posts (all or part of the amount; the rest is released) or voids a hold as <c>{pending_id}:post</c> / <c>{pending_id}:void</c>.</summary>
+    public Task<TransferOutcome> ResolveAsync(string pendingId, bool post, long? amount, CancellationToken cancellationToken) =>
+        CreateAsync(new TransferCommand(pendingId + (post ? ":post" : ":void"), post ? TransferKinds.PostPending : TransferKinds.VoidPending,
+            null, null, amount, null, pendingId, null, Linked: false), cancellationToken);
+
+    public async Task<IReadOnlyList<TransferOutcome>> ExecuteAsync(IReadOnlyList<TransferCommand> commands, CancellationToken cancellationToken)
     {
-        var kind = request.Pending == true ? TransferKinds.Pending : TransferKinds.SinglePhase;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (await FindAsync(connection, request.Id!, cancellationToken) is { } earlier)
+        for (var attempt = 1; ; attempt++)
         {
-            return SameAs(earlier, request, kind);
-        }
-
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
-        {
-            var accounts = await LockAccountsAsync(connection, request.DebitAccountId!, request.CreditAccountId!, cancellationToken);
-            // Checked again under the locks: a concurrent request with this id has committed by now.
-            if (await FindAsync(connection, request.Id!, cancellationToken) is { } concurrent)
+            try
             {
-                return SameAs(concurrent, request, kind);
+                var outcomes = await TryExecuteAsync(commands, cancellationToken);
+                if (outcomes.Any(o => o is { Created: true, Transfer.Kind: TransferKinds.Pending }))
+                {
+                    await failpoints.HitAsync(HoldAfterCommitFailpoint, cancellationToken);
+                }
+                return outcomes;
             }
-            if (Check(accounts, request) is { } refused)
+            catch (Exception ex) when (attempt < MaxAttempts && IsRetryable(ex))
             {
-                return TransferOutcome.Fail(refused);
+                // A concurrent batch created one of our ids, or a hold appeared after we chose the locks: run again.
             }
-
-            TransferRecord? inserted;
-            await using (var insert = new NpgsqlCommand($"""
-                INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, ledger, kind, timeout_seconds, timeout_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $7))
-                ON CONFLICT DO NOTHING
-                RETURNING {TransferRecord.Columns}
-                """, connection))
-            {
-                insert.Parameters.Add(new() { Value = request.Id! });
-                insert.Parameters.Add(new() { Value = request.DebitAccountId! });
-                insert.Parameters.Add(new() { Value = request.CreditAccountId! });
-                insert.Parameters.Add(new() { Value = request.Amount!.Value });
-                insert.Parameters.Add(new() { Value = request.Ledger! });
-                insert.Parameters.Add(new() { Value = kind });
-                insert.Parameters.Add(new() { Value = (object?)request.TimeoutSeconds ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-                inserted = await ReadSingleAsync(insert, cancellationToken);
-            }
-            if (inserted is null)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return SameAs(await FindAsync(connection, request.Id!, cancellationToken)
-                    ?? throw new InvalidOperationException($"Transfer {request.Id} conflicted on insert but cannot be read."), request, kind);
-            }
-
-            var pending = kind == TransferKinds.Pending;
-            await MoveAsync(connection, inserted.DebitAccountId, inserted.CreditAccountId,
-                pendingChange: pending ? inserted.Amount : 0, postedChange: pending ? 0 : inserted.Amount, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-
-            if (pending)
-            {
-                await failpoints.HitAsync(HoldAfterCommitFailpoint, cancellationToken);
-            }
-            return new TransferOutcome(inserted, true, null);
         }
     }
 
-    /// <summary>
-    /// Posts (all or part of the amount; the rest is released) or voids a hold, exactly once: the
-    /// resolution is the transfer <c>{pending_id}:post</c> or <c>{pending_id}:void</c>, and at most one
-    /// resolution per hold exists (a unique index on pending_id).
-    /// </summary>
-    public async Task<TransferOutcome> ResolveAsync(string pendingId, bool post, long? amount, CancellationToken cancellationToken)
+    private static bool IsRetryable(Exception ex) => ex is StaleLocksException
+        || ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
+    private async Task<TransferOutcome[]> TryExecuteAsync(IReadOnlyList<TransferCommand> commands, CancellationToken cancellationToken)
     {
-        var kind = post ? TransferKinds.PostPending : TransferKinds.VoidPending;
-        var id = pendingId + (post ? ":post" : ":void");
+        var ids = commands.Select(c => c.Id).Distinct(StringComparer.Ordinal).ToArray();
+        var pendingIds = commands.Where(c => c.PendingId is not null).Select(c => c.PendingId!).Distinct(StringComparer.Ordinal).ToArray();
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var hold = await FindAsync(connection, pendingId, cancellationToken);
-        if (hold is null)
-        {
-            return TransferOutcome.Fail(LedgerError.NotFound("transfer_not_found", $"No transfer {pendingId}."));
-        }
-        if (hold.Kind != TransferKinds.Pending)
-        {
-            return TransferOutcome.Fail(LedgerError.Unprocessable("transfer_not_pending", $"Transfer {pendingId} is {hold.Kind}, not a pending transfer."));
-        }
-        var resolved = post ? amount ?? hold.Amount : hold.Amount;
-        if (post && resolved > hold.Amount)
-        {
-            return TransferOutcome.Fail(LedgerError.Unprocessable("exceeds_pending_amount", $"Cannot post {resolved}: the hold {pendingId} is for {hold.Amount}."));
-        }
-        if (await FindResolutionAsync(connection, pendingId, cancellationToken) is { } earlier)
-        {
-            return SameResolution(earlier, id, resolved);
-        }
-
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await LockAccountsAsync(connection, hold.DebitAccountId, hold.CreditAccountId, cancellationToken);
-        if (await FindResolutionAsync(connection, pendingId, cancellationToken) is { } concurrent)
+
+        var earlier = await ReadTransfersAsync(connection, "id = ANY($1) OR id = ANY($2)", [ids, pendingIds], cancellationToken);
+        var earlierIds = earlier.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        if (commands.All(c => c.Invalid is null) && ids.All(earlierIds.Contains))
         {
-            return SameResolution(concurrent, id, resolved);
+            // A retry of transfers that all exist: their answers depend on immutable rows only, so no locks are needed.
+            return BatchPlan.Run(commands, new BatchPlan(DateTimeOffset.UtcNow, [], earlier));
         }
-        if (post && hold.TimeoutAt is { } timeoutAt && timeoutAt <= DateTimeOffset.UtcNow)
+        var pendingIdSet = pendingIds.ToHashSet(StringComparer.Ordinal);
+        var holds = earlier.Where(t => pendingIdSet.Contains(t.Id)).ToList();
+        var accountIds = commands.SelectMany(c => new[] { c.DebitAccountId, c.CreditAccountId })
+            .Concat(holds.SelectMany(h => new[] { h.DebitAccountId, h.CreditAccountId }))
+            .OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        var (now, accounts) = await LockAccountsAsync(connection, accountIds, cancellationToken);
+
+        var known = await ReadTransfersAsync(connection, "id = ANY($1) OR id = ANY($2) OR pending_id = ANY($2)", [ids, pendingIds], cancellationToken);
+        var locked = accounts.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        if (known.Any(t => t.Kind == TransferKinds.Pending && pendingIdSet.Contains(t.Id) && !(locked.Contains(t.DebitAccountId) && locked.Contains(t.CreditAccountId))))
         {
-            return TransferOutcome.Fail(LedgerError.Unprocessable("pending_transfer_expired", $"The hold {pendingId} expired at {timeoutAt:O}; it can only be voided."));
+            throw new StaleLocksException();
         }
 
-        TransferRecord? inserted;
-        await using (var insert = new NpgsqlCommand($"""
-            INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, ledger, kind, pending_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT DO NOTHING
-            RETURNING {TransferRecord.Columns}
-            """, connection))
+        var plan = new BatchPlan(now, accounts, known);
+        var outcomes = BatchPlan.Run(commands, plan);
+        if (plan.Created.Count == 0)
         {
-            insert.Parameters.Add(new() { Value = id });
-            insert.Parameters.Add(new() { Value = hold.DebitAccountId });
-            insert.Parameters.Add(new() { Value = hold.CreditAccountId });
-            insert.Parameters.Add(new() { Value = resolved });
-            insert.Parameters.Add(new() { Value = hold.Ledger });
-            insert.Parameters.Add(new() { Value = kind });
-            insert.Parameters.Add(new() { Value = pendingId });
-            inserted = await ReadSingleAsync(insert, cancellationToken);
-        }
-        if (inserted is null)
-        {
-            // The id is taken by an unrelated transfer (the resolution index is checked under the locks above).
-            await transaction.RollbackAsync(cancellationToken);
-            return TransferOutcome.Fail(LedgerError.Conflict("transfer_exists_with_different_fields", $"Transfer {id} exists and does not resolve {pendingId}."));
+            await transaction.CommitAsync(cancellationToken);
+            return outcomes;
         }
 
-        // The whole hold leaves pending; only the posted amount arrives in posted.
-        await MoveAsync(connection, hold.DebitAccountId, hold.CreditAccountId, -hold.Amount, post ? resolved : 0, cancellationToken);
+        var inserted = await InsertAsync(connection, plan.Created, cancellationToken);
+        await UpdateBalancesAsync(connection, [.. plan.Changed], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new TransferOutcome(inserted, true, null);
+        return [.. outcomes.Select(o => o is { Created: true, Transfer: { } t } ? o with { Transfer = t with { Seq = inserted[t.Id] } } : o)];
     }
 
     public async Task<TransferRecord?> FindAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await FindAsync(connection, id, cancellationToken);
+        var found = await ReadTransfersAsync(connection, "id = $1", [id], cancellationToken);
+        return found.Count == 0 ? null : found[0];
     }
 
     /// <summary>An account's transfers, oldest first, after the cursor (the <c>seq</c> of the last one seen).</summary>
     public async Task<(IReadOnlyList<TransferRecord> Page, bool HasMore)?> ListAsync(string accountId, long after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var exists = new NpgsqlCommand("SELECT 1 FROM accounts WHERE id = $1", connection))
+        if (!await AccountExistsAsync(connection, accountId, cancellationToken))
         {
-            exists.Parameters.Add(new() { Value = accountId });
-            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
-            {
-                return null;
-            }
+            return null;
         }
-        await using var select = new NpgsqlCommand($"""
-            SELECT {TransferRecord.Columns} FROM (
-                (SELECT * FROM transfers WHERE debit_account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3)
+        var rows = await ReadTransfersAsync(connection, """
+            seq IN (SELECT seq FROM (
+                (SELECT seq FROM transfers WHERE debit_account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3)
                 UNION ALL
-                (SELECT * FROM transfers WHERE credit_account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3)) t
-            ORDER BY seq LIMIT $3
+                (SELECT seq FROM transfers WHERE credit_account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3)) s
+                ORDER BY seq LIMIT $3)
+            ORDER BY seq
+            """, [accountId, after, limit + 1], cancellationToken);
+        return rows.Count > limit ? (rows[..limit], true) : (rows, false);
+    }
+
+    /// <summary>
+    /// An account's balances at <paramref name="asOf"/>: the sums of its transfers created until then. A hold
+    /// counts as pending unless its resolution was created until then too.
+    /// </summary>
+    public async Task<BalanceResponse?> BalanceAsOfAsync(string accountId, DateTimeOffset? asOf, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var select = new NpgsqlCommand("""
+            WITH at AS (SELECT coalesce($2, now()) AS t),
+            mine AS (
+                SELECT * FROM transfers WHERE debit_account_id = $1 AND created_at <= (SELECT t FROM at)
+                UNION ALL
+                SELECT * FROM transfers WHERE credit_account_id = $1 AND created_at <= (SELECT t FROM at)),
+            effects AS (
+                SELECT m.debit_account_id = $1 AS debit,
+                       CASE WHEN m.kind IN ('single_phase', 'post_pending') THEN m.amount ELSE 0 END AS posted,
+                       CASE WHEN m.kind = 'pending' AND NOT EXISTS (SELECT 1 FROM mine r WHERE r.pending_id = m.id) THEN m.amount ELSE 0 END AS pending
+                FROM mine m)
+            SELECT a.ledger, (SELECT t FROM at),
+                   coalesce(sum(e.pending) FILTER (WHERE e.debit), 0)::bigint, coalesce(sum(e.posted) FILTER (WHERE e.debit), 0)::bigint,
+                   coalesce(sum(e.pending) FILTER (WHERE NOT e.debit), 0)::bigint, coalesce(sum(e.posted) FILTER (WHERE NOT e.debit), 0)::bigint
+            FROM accounts a LEFT JOIN effects e ON true
+            WHERE a.id = $1
+            GROUP BY a.ledger
             """, connection);
         select.Parameters.Add(new() { Value = accountId });
-        select.Parameters.Add(new() { Value = after });
-        select.Parameters.Add(new() { Value = limit + 1 });
+        select.Parameters.Add(new() { Value = asOf is { } t ? t.UtcDateTime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new BalanceResponse(accountId, reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1),
+                reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5))
+            : null;
+    }
+
+    /// <summary>Holds whose timeout has passed and that nothing resolved yet, oldest timeout first.</summary>
+    public async Task<IReadOnlyList<string>> DueHoldsAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var select = new NpgsqlCommand("""
+            SELECT t.id FROM transfers t
+            WHERE t.kind = 'pending' AND t.timeout_at <= now()
+              AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = t.id)
+            ORDER BY t.timeout_at LIMIT $1
+            """, connection);
+        select.Parameters.Add(new() { Value = limit });
+        var ids = new List<string>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
+    }
+
+    private static async Task<bool> AccountExistsAsync(NpgsqlConnection connection, string accountId, CancellationToken cancellationToken)
+    {
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM accounts WHERE id = $1", connection);
+        exists.Parameters.Add(new() { Value = accountId });
+        return await exists.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    private static async Task<(DateTimeOffset Now, List<AccountRecord> Accounts)> LockAccountsAsync(NpgsqlConnection connection, string[] ids, CancellationToken cancellationToken)
+    {
+        // now() is the transaction's timestamp: the created_at of every transfer of this batch.
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand($"SELECT {AccountRecord.Columns} FROM accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE") { Parameters = { new() { Value = ids } } },
+                new NpgsqlBatchCommand("SELECT now()"),
+            },
+        };
+        var accounts = new List<AccountRecord>(ids.Length);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            accounts.Add(AccountRecord.Read(reader));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetFieldValue<DateTimeOffset>(0), accounts);
+    }
+
+    private static async Task<List<TransferRecord>> ReadTransfersAsync(NpgsqlConnection connection, string where, object[] parameters, CancellationToken cancellationToken)
+    {
+        await using var select = new NpgsqlCommand($"SELECT {TransferRecord.Columns} FROM transfers WHERE {where}", connection);
+        foreach (var parameter in parameters)
+        {
+            select.Parameters.Add(new() { Value = parameter });
+        }
         var rows = new List<TransferRecord>();
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(TransferRecord.Read(reader));
         }
-        return rows.Count > limit ? (rows[..limit], true) : (rows, false);
+        return rows;
     }
 
-    private static TransferOutcome SameAs(TransferRecord existing, CreateTransferRequest request, string kind) =>
-        existing.DebitAccountId == request.DebitAccountId && existing.CreditAccountId == request.CreditAccountId
-        && existing.Amount == request.Amount && existing.Ledger == request.Ledger && existing.Kind == kind
-        && existing.TimeoutSeconds == request.TimeoutSeconds
-            ? new TransferOutcome(existing, false, null)
-            : TransferOutcome.Fail(LedgerError.Conflict("transfer_exists_with_different_fields", $"Transfer {request.Id} exists with different fields."));
-
-    private static TransferOutcome SameResolution(TransferRecord existing, string id, long amount) =>
-        existing.Id == id && existing.Amount == amount
-            ? new TransferOutcome(existing, false, null)
-            : TransferOutcome.Fail(LedgerError.Conflict("pending_transfer_already_resolved",
-                $"The hold {existing.PendingId} was already resolved by {existing.Id} ({existing.Kind}, amount {existing.Amount})."));
-
-    private static LedgerError? Check(IReadOnlyDictionary<string, AccountRecord> accounts, CreateTransferRequest request)
+    /// <summary>One INSERT for the whole batch, in batch order (so <c>seq</c> follows it); returns each id's seq.</summary>
+    private static async Task<Dictionary<string, long>> InsertAsync(NpgsqlConnection connection, IReadOnlyList<TransferRecord> created, CancellationToken cancellationToken)
     {
-        if (!accounts.TryGetValue(request.DebitAccountId!, out var debit))
-        {
-            return LedgerError.Unprocessable("account_not_found", $"No debit account {request.DebitAccountId}.");
-        }
-        if (!accounts.TryGetValue(request.CreditAccountId!, out var credit))
-        {
-            return LedgerError.Unprocessable("account_not_found", $"No credit account {request.CreditAccountId}.");
-        }
-        if (debit.Ledger != request.Ledger || credit.Ledger != request.Ledger)
-        {
-            return LedgerError.Unprocessable("ledger_mismatch",
-                $"The transfer is on ledger {request.Ledger}; {debit.Id} is on {debit.Ledger} and {credit.Id} on {credit.Ledger}.");
-        }
-        var amount = request.Amount!.Value;
-        // Pending debits count against the limit, so a hold reserves the funds (TigerBeetle's rule).
-        if (debit.DebitsMustNotExceedCredits && (decimal)debit.DebitsPending + debit.DebitsPosted + amount > debit.CreditsPosted)
-        {
-            return LedgerError.Unprocessable("exceeds_credits", $"Account {debit.Id} would have more debits than credits.");
-        }
-        if (credit.CreditsMustNotExceedDebits && (decimal)credit.CreditsPending + credit.CreditsPosted + amount > credit.DebitsPosted)
-        {
-            return LedgerError.Unprocessable("exceeds_debits", $"Account {credit.Id} would have more credits than debits.");
-        }
-        if ((decimal)debit.DebitsPending + debit.DebitsPosted + amount > long.MaxValue
-            || (decimal)credit.CreditsPending + credit.CreditsPosted + amount > long.MaxValue)
-        {
-            return LedgerError.Unprocessable("overflows_balance", "The transfer would overflow a balance.");
-        }
-        return null;
-    }
-
-    private static async Task<Dictionary<string, AccountRecord>> LockAccountsAsync(NpgsqlConnection connection, string debitId, string creditId, CancellationToken cancellationToken)
-    {
-        await using var select = new NpgsqlCommand($"SELECT {AccountRecord.Columns} FROM accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE", connection);
-        select.Parameters.Add(new() { Value = new[] { debitId, creditId } });
-        var accounts = new Dictionary<string, AccountRecord>(StringComparer.Ordinal);
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, ledger, kind, pending_id, timeout_seconds, timeout_at, linked)
+            SELECT id, debit_account_id, credit_account_id, amount, ledger, kind, pending_id, timeout_seconds, timeout_at, linked
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::integer[], $9::timestamptz[], $10::boolean[])
+                WITH ORDINALITY AS u(id, debit_account_id, credit_account_id, amount, ledger, kind, pending_id, timeout_seconds, timeout_at, linked, ord)
+            ORDER BY ord
+            RETURNING id, seq
+            """, connection);
+        insert.Parameters.Add(new() { Value = created.Select(t => t.Id).ToArray() });
+        insert.Parameters.Add(new() { Value = created.Select(t => t.DebitAccountId).ToArray() });
+        insert.Parameters.Add(new() { Value = created.Select(t => t.CreditAccountId).ToArray() });
+        insert.Parameters.Add(new() { Value = created.Select(t => t.Amount).ToArray() });
+        insert.Parameters.Add(new() { Value = created.Select(t => t.Ledger).ToArray() });
+        insert.Parameters.Add(new() { Value = created.Select(t => t.Kind).ToArray() });
+        insert.Parameters.Add(new() { Value = created.Select(t => t.PendingId).ToArray() });
+        insert.Parameters.Add(new() { Value = created.Select(t => t.TimeoutSeconds).ToArray() });
+        insert.Parameters.Add(new() { Value = created.Select(t => t.TimeoutAt?.UtcDateTime).ToArray() });
+        insert.Parameters.Add(new() { Value = created.Select(t => t.Linked).ToArray() });
+        var seqs = new Dictionary<string, long>(created.Count, StringComparer.Ordinal);
+        await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var account = AccountRecord.Read(reader);
-            accounts[account.Id] = account;
+            seqs[reader.GetString(0)] = reader.GetInt64(1);
         }
-        return accounts;
+        return seqs;
     }
 
-    private static async Task MoveAsync(NpgsqlConnection connection, string debitId, string creditId, long pendingChange, long postedChange, CancellationToken cancellationToken)
+    private static async Task UpdateBalancesAsync(NpgsqlConnection connection, BatchPlan.Balance[] changed, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(connection)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand("UPDATE accounts SET debits_pending = debits_pending + $2, debits_posted = debits_posted + $3 WHERE id = $1")
-                {
-                    Parameters = { new() { Value = debitId }, new() { Value = pendingChange }, new() { Value = postedChange } },
-                },
-                new NpgsqlBatchCommand("UPDATE accounts SET credits_pending = credits_pending + $2, credits_posted = credits_posted + $3 WHERE id = $1")
-                {
-                    Parameters = { new() { Value = creditId }, new() { Value = pendingChange }, new() { Value = postedChange } },
-                },
-            },
-        };
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await using var update = new NpgsqlCommand("""
+            UPDATE accounts a SET
+                debits_pending = a.debits_pending + u.dpn, debits_posted = a.debits_posted + u.dps,
+                credits_pending = a.credits_pending + u.cpn, credits_posted = a.credits_posted + u.cps,
+                updated_at = now()
+            FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) AS u(id, dpn, dps, cpn, cps)
+            WHERE a.id = u.id
+            """, connection);
+        update.Parameters.Add(new() { Value = changed.Select(b => b.Account.Id).ToArray() });
+        update.Parameters.Add(new() { Value = changed.Select(b => b.DebitsPending - b.Account.DebitsPending).ToArray() });
+        update.Parameters.Add(new() { Value = changed.Select(b => b.DebitsPosted - b.Account.DebitsPosted).ToArray() });
+        update.Parameters.Add(new() { Value = changed.Select(b => b.CreditsPending - b.Account.CreditsPending).ToArray() });
+        update.Parameters.Add(new() { Value = changed.Select(b => b.CreditsPosted - b.Account.CreditsPosted).ToArray() });
+        await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<TransferRecord?> FindAsync(NpgsqlConnection connection, string id, CancellationToken cancellationToken)
-    {
-        await using var select = new NpgsqlCommand($"SELECT {TransferRecord.Columns} FROM transfers WHERE id = $1", connection);
-        select.Parameters.Add(new() { Value = id });
-        return await ReadSingleAsync(select, cancellationToken);
-    }
-
-    private static async Task<TransferRecord?> FindResolutionAsync(NpgsqlConnection connection, string pendingId, CancellationToken cancellationToken)
-    {
-        await using var select = new NpgsqlCommand($"SELECT {TransferRecord.Columns} FROM transfers WHERE pending_id = $1", connection);
-        select.Parameters.Add(new() { Value = pendingId });
-        return await ReadSingleAsync(select, cancellationToken);
-    }
-
-    private static async Task<TransferRecord?> ReadSingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? TransferRecord.Read(reader) : null;
-    }
+    private sealed class StaleLocksException : Exception;
 }

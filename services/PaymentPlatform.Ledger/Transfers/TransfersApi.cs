@@ -25,7 +25,10 @@ internal static class TransfersApi
         return v1;
     }
 
-    /// <summary>One transfer (an object) or a batch (an array, a result per item, applied in order).</summary>
+    /// <summary>
+    /// One transfer (an object: 201 <c>created</c>, 200 <c>exists</c>, or a problem) or a batch (an array of up to
+    /// 8,190: 200 with a result per item, in order, applied in one transaction; <c>linked</c> items form chains).
+    /// </summary>
     public static async Task<Results<Created<TransferResponse>, Ok<TransferResponse>, Ok<BatchResponse>, ProblemHttpResult>> CreateTransfers(
         HttpRequest request, TransferStore store, CancellationToken cancellationToken)
     {
@@ -42,13 +45,9 @@ internal static class TransfersApi
                 return RequestBody.Invalid($"A batch holds 1 to {MaxBatchSize} transfers; this one has {count}.");
             }
             var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-            var results = new List<BatchItemResult>(count);
-            var index = 0;
-            foreach (var item in body.EnumerateArray())
-            {
-                results.Add(await CreateItemAsync(index++, item, options, store, cancellationToken));
-            }
-            return TypedResults.Ok(new BatchResponse(results));
+            var commands = body.EnumerateArray().Select(item => ToCommand(item, options)).ToArray();
+            var outcomes = await store.ExecuteAsync(commands, cancellationToken);
+            return TypedResults.Ok(new BatchResponse([.. outcomes.Select((outcome, index) => ToItemResult(index, commands[index], outcome))]));
         }
 
         var (create, wrongType) = RequestBody.Convert<CreateTransferRequest>(body, request);
@@ -60,17 +59,31 @@ internal static class TransfersApi
         {
             return problem;
         }
-        var outcome = await store.CreateAsync(create, cancellationToken);
-        return outcome switch
+        if (create.Linked == true)
         {
-            { Error: { } error } => error.ToProblem(),
-            { Created: true } => TypedResults.Created($"/v1/transfers/{Uri.EscapeDataString(outcome.Transfer!.Id)}", outcome.Transfer.ToResponse("created")),
-            _ => TypedResults.Ok(outcome.Transfer!.ToResponse("exists")),
-        };
+            return RequestBody.Invalid("linked applies to an item of a batch (an array), linking it to the next item.");
+        }
+        return ToResult(await store.CreateAsync(create.ToCommand(), cancellationToken));
     }
 
-    private static async Task<BatchItemResult> CreateItemAsync(int index, JsonElement item, JsonSerializerOptions options, TransferStore store, CancellationToken cancellationToken)
+    internal static Results<Created<TransferResponse>, Ok<TransferResponse>, Ok<BatchResponse>, ProblemHttpResult> ToResult(TransferOutcome outcome) => outcome switch
     {
+        { Error: { } error } => error.ToProblem(),
+        { Created: true } => TypedResults.Created($"/v1/transfers/{Uri.EscapeDataString(outcome.Transfer!.Id)}", outcome.Transfer.ToResponse("created")),
+        _ => TypedResults.Ok(outcome.Transfer!.ToResponse("exists")),
+    };
+
+    internal static BatchItemResult ToItemResult(int index, TransferCommand command, TransferOutcome outcome) => outcome switch
+    {
+        { Error: { } error } => new BatchItemResult(index, command.Id.Length == 0 ? null : command.Id, error.Code, error.Status, null, error.Detail),
+        { Created: true } => new BatchItemResult(index, command.Id, "created", StatusCodes.Status201Created, outcome.Transfer!.ToResponse(), null),
+        _ => new BatchItemResult(index, command.Id, "exists", StatusCodes.Status200OK, outcome.Transfer!.ToResponse(), null),
+    };
+
+    /// <summary>An item as a command; one that does not parse or validate still takes its place (and fails its chain).</summary>
+    private static TransferCommand ToCommand(JsonElement item, JsonSerializerOptions options)
+    {
+        var linked = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("linked", out var flag) && flag.ValueKind == JsonValueKind.True;
         CreateTransferRequest? create;
         try
         {
@@ -78,26 +91,23 @@ internal static class TransfersApi
         }
         catch (JsonException ex)
         {
-            return new BatchItemResult(index, null, "invalid_request", StatusCodes.Status400BadRequest, null, $"A field has the wrong type: {ex.Path ?? "$"}.");
+            return Invalid(null, linked, $"A field has the wrong type: {ex.Path ?? "$"}.");
         }
         if (create is null)
         {
-            return new BatchItemResult(index, null, "invalid_request", StatusCodes.Status400BadRequest, null, "Each item must be a JSON object.");
+            return Invalid(null, linked, "Each item must be a JSON object.");
         }
         var errors = create.Validate();
         if (errors.Any)
         {
-            var detail = string.Join(" ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
-            return new BatchItemResult(index, create.Id, "invalid_request", StatusCodes.Status400BadRequest, null, detail);
+            return Invalid(create.Id, linked, string.Join(" ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         }
-        var outcome = await store.CreateAsync(create, cancellationToken);
-        return outcome switch
-        {
-            { Error: { } error } => new BatchItemResult(index, create.Id, error.Code, error.Status, null, error.Detail),
-            { Created: true } => new BatchItemResult(index, create.Id, "created", StatusCodes.Status201Created, outcome.Transfer!.ToResponse(), null),
-            _ => new BatchItemResult(index, create.Id, "exists", StatusCodes.Status200OK, outcome.Transfer!.ToResponse(), null),
-        };
+        return create.ToCommand();
     }
+
+    private static TransferCommand Invalid(string? id, bool linked, string detail) =>
+        new(id ?? "", TransferKinds.SinglePhase, null, null, null, null, null, null, linked,
+            new LedgerError(StatusCodes.Status400BadRequest, "invalid_request", detail));
 
     public static async Task<Results<Ok<TransferResponse>, ProblemHttpResult>> GetTransfer(string id, TransferStore store, CancellationToken cancellationToken) =>
         await store.FindAsync(id, cancellationToken) is { } transfer
