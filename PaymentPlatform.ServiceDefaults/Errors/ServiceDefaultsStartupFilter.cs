@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using PaymentPlatform.ServiceDefaults.InternalApi;
+using PaymentPlatform.ServiceDefaults.Telemetry;
 
 namespace PaymentPlatform.ServiceDefaults.Errors;
 
@@ -13,6 +14,7 @@ internal sealed class ServiceDefaultsStartupFilter : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
+        app.UseHttpServerSpanNaming();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         next(app);

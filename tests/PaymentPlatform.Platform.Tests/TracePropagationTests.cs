@@ -47,6 +47,12 @@ public class TracePropagationTests(PlatformFixture fixture)
             $"no gateway-server -> gateway-client -> risk-server chain (and ledger server span) arrived within {Timeout} for trace {traceId}; spans of that trace: " +
             string.Join(", ", spans.Select(s => $"{s.Service}:{s.Span.Kind}:{s.Span.Name}:{s.SpanId}<-{s.ParentSpanId}")));
         Assert.Contains(spans, s => s.Service == "ledger" && s.Span.Kind == Span.Types.SpanKind.Server);
+        // Server spans are named by method and route template, with the semantic-convention attributes.
+        var (riskServer, _, gatewayServer) = chain!.Value;
+        Assert.Equal("POST /v1/payments", gatewayServer.Span.Name);
+        Assert.Equal("POST /v1/score", riskServer.Span.Name);
+        Assert.Contains(gatewayServer.Span.Attributes, a => a.Key == "http.route" && a.Value.StringValue == "/v1/payments");
+        Assert.Contains(gatewayServer.Span.Attributes, a => a.Key == "http.response.status_code" && a.Value.IntValue == 201);
         Assert.All(spans, s => Assert.Equal(traceId, s.TraceId));
     }
 
