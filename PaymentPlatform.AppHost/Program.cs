@@ -1,13 +1,14 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
 var internalToken = builder.AddParameter("internal-token", secret: true);
+var notifySecretsKey = builder.AddParameter("notify-secrets-key", secret: true);
 
 var postgres = builder.AddPostgres("postgres").WithDataVolume();
 var paymentsDb = postgres.AddDatabase("paymentsdb");
 var ledgerDb = postgres.AddDatabase("ledgerdb");
 var notifyDb = postgres.AddDatabase("notifydb");
 var riskDb = postgres.AddDatabase("riskdb");
-var cache = builder.AddRedis("cache");
+var cache = builder.AddRedis("cache").WithDataVolume();
 
 var ledger = builder.AddProject<Projects.PaymentPlatform_Ledger>("ledger")
     .WithReference(ledgerDb).WaitFor(ledgerDb)
@@ -19,6 +20,7 @@ var risk = builder.AddProject<Projects.PaymentPlatform_Risk>("risk")
 
 var notify = builder.AddProject<Projects.PaymentPlatform_Notify>("notify")
     .WithReference(notifyDb).WithReference(cache).WaitFor(notifyDb).WaitFor(cache)
+    .WithEnvironment("Notify__SecretsKey", notifySecretsKey)
     .WithInternalToken(internalToken);
 
 var directory = builder.AddProject<Projects.PaymentPlatform_Directory>("directory")

@@ -104,7 +104,7 @@ public sealed class ManifestPublisherTests(PublishedPlatform platform)
         var secrets = Resources.Where(r => (string?)r.Value!["type"] == "parameter.v0").ToList();
 
         Assert.Equal(
-            ["cache-password", "internal-token", "ledgerdb-password", "notifydb-password", "paymentsdb-password", "postgres-password", "riskdb-password"],
+            ["cache-password", "internal-token", "ledgerdb-password", "notify-secrets-key", "notifydb-password", "paymentsdb-password", "postgres-password", "riskdb-password"],
             secrets.Select(s => s.Key).Order(StringComparer.Ordinal));
         Assert.All(secrets, secret =>
         {
@@ -148,7 +148,9 @@ public sealed class ManifestPublisherTests(PublishedPlatform platform)
         Assert.Equal("container.v0", (string?)cache["type"]);
         Assert.StartsWith("docker.io/library/redis:", (string?)cache["image"], StringComparison.Ordinal);
         Assert.Equal("{cache.bindings.tcp.host}:{cache.bindings.tcp.port},password={cache-password.value}", (string?)cache["connectionString"]);
-        Assert.Null(cache["volumes"]); // the graph has no WithDataVolume on Redis
+        // The graph keeps Redis's append-only file on a volume: acknowledged stream entries outlive the container.
+        var volume = Assert.Single(cache["volumes"]!.AsArray())!;
+        Assert.Equal("/data", (string?)volume["target"]);
         var script = (string)cache["args"]![1]!;
         Assert.Contains("--appendonly yes --appendfsync always --maxmemory-policy noeviction", script, StringComparison.Ordinal);
         Assert.Equal("{cache-password.value}", (string?)cache["env"]!["REDIS_PASSWORD"]);

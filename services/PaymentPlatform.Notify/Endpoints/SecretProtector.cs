@@ -5,27 +5,28 @@ namespace PaymentPlatform.Notify.Endpoints;
 
 /// <summary>
 /// Encrypts webhook signing secrets at rest with AES-GCM (contracts.md: notify owns the
-/// secrets, encrypted). The key comes from <c>Notify:SecretsKey</c> (base64, 32 bytes) when
-/// set; until the AppHost hands notify a key of its own, it is derived (HKDF) from the internal
-/// token, which only the platform's services hold. Rotating that token would then make stored
-/// secrets unreadable, which is why the notify issue gives the key its own secret.
+/// secrets, encrypted). The AES key is derived (HKDF-SHA256) from <c>Notify:SecretsKey</c>, a
+/// secret of at least 20 characters (environment <c>Notify__SecretsKey</c>, from the AppHost's
+/// generated secret parameter <c>notify-secrets-key</c>).
+/// Without it the key is derived (HKDF) from the internal token, with a warning: rotating that
+/// token would then make every stored secret unreadable.
 /// </summary>
-internal sealed class SecretProtector
+internal sealed partial class SecretProtector
 {
     private const byte Version = 1;
     private const int NonceSize = 12;
     private const int TagSize = 16;
     private readonly byte[] _key;
 
-    public SecretProtector(IConfiguration configuration)
+    public SecretProtector(IConfiguration configuration, ILogger<SecretProtector> logger)
     {
         if (configuration["Notify:SecretsKey"] is { Length: > 0 } configured)
         {
-            _key = Convert.FromBase64String(configured);
-            if (_key.Length != 32)
+            if (configured.Length < 20)
             {
-                throw new InvalidOperationException("Notify:SecretsKey must be 32 bytes, base64-encoded.");
+                throw new InvalidOperationException("Notify:SecretsKey must be a secret of at least 20 characters.");
             }
+            _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(configured), 32, info: "notify webhook endpoint secrets v1"u8.ToArray());
             return;
         }
         var token = configuration["InternalApi:Token"];
@@ -33,6 +34,7 @@ internal sealed class SecretProtector
         {
             throw new InvalidOperationException("Notify needs Notify:SecretsKey or InternalApi:Token to encrypt webhook secrets.");
         }
+        LogDerivedKey(logger);
         _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(token), 32, info: "notify webhook endpoint secrets v1"u8.ToArray());
     }
 
@@ -60,4 +62,8 @@ internal sealed class SecretProtector
         aes.Decrypt(protectedSecret.AsSpan(1, NonceSize), protectedSecret.AsSpan(1 + NonceSize + TagSize), protectedSecret.AsSpan(1 + NonceSize, TagSize), plain);
         return Encoding.UTF8.GetString(plain);
     }
+
+    [LoggerMessage(EventId = 30, EventName = "SecretsKeyDerived", Level = LogLevel.Warning,
+        Message = "Notify:SecretsKey is not set; webhook secrets are encrypted with a key derived from the internal token, so rotating that token makes them unreadable. Give notify its own key (environment Notify__SecretsKey, base64 of 32 bytes).")]
+    private static partial void LogDerivedKey(ILogger logger);
 }

@@ -7,14 +7,15 @@ namespace PaymentPlatform.Notify.Events;
 
 /// <summary>
 /// Reads the gateway's event stream through the consumer group <c>notify</c> (contracts.md,
-/// "The event path"): records each entry in notifydb (once per event id) and only then
-/// acknowledges it. An entry whose consumer died before XACK stays pending; its own replica
+/// "The event path"): records each entry in notifydb (once per event id, with its pending
+/// deliveries) and only then acknowledges it. An entry whose consumer died before XACK stays pending; its own replica
 /// finishes it after a restart (same consumer name), or another replica takes it over with
 /// XAUTOCLAIM once it has been idle for <see cref="ConsumerOptions.ClaimMinIdle"/>.
 /// </summary>
 internal sealed partial class EventConsumer(
     RedisClient redis,
     ReceivedEventStore store,
+    Delivery.DeliverySignal deliveries,
     IOptions<ConsumerOptions> options,
     IConfiguration configuration,
     TimeProvider time,
@@ -128,9 +129,13 @@ internal sealed partial class EventConsumer(
 
         try
         {
-            var recorded = await store.RecordAsync(events, cancellationToken);
+            var (recorded, pending) = await store.RecordAsync(events, cancellationToken);
+            if (pending > 0)
+            {
+                deliveries.Notify();
+            }
             await redis.StreamAcknowledgeAsync(_options.Stream, _options.Group, entries.Select(e => e.Id), cancellationToken);
-            LogRecorded(logger, entries.Count, recorded);
+            LogRecorded(logger, entries.Count, recorded, pending);
         }
         finally
         {
@@ -157,8 +162,8 @@ internal sealed partial class EventConsumer(
     private static partial void LogConsuming(ILogger logger, string stream, string group, string consumer);
 
     [LoggerMessage(EventId = 2, EventName = "EventsRecorded", Level = LogLevel.Debug,
-        Message = "Acknowledged {Entries} stream entries; {Recorded} were new events")]
-    private static partial void LogRecorded(ILogger logger, int entries, int recorded);
+        Message = "Acknowledged {Entries} stream entries; {Recorded} were new events, with {Deliveries} deliveries")]
+    private static partial void LogRecorded(ILogger logger, int entries, int recorded, int deliveries);
 
     [LoggerMessage(EventId = 3, EventName = "EventConsumeFailed", Level = LogLevel.Warning,
         Message = "Consuming events failed; retrying in {DelayMs} ms")]

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PaymentPlatform.Notify.Delivery;
 using PaymentPlatform.Notify.Endpoints;
 using PaymentPlatform.Notify.Events;
 using PaymentPlatform.Notify.Infrastructure;
@@ -23,6 +25,16 @@ public static class NotifyServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddHostedService<EventConsumer>();
+
+        services.AddOptions<DeliveryOptions>()
+            .BindConfiguration(DeliveryOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(sp => NetworkPolicy.From(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value, sp.GetRequiredService<IHostEnvironment>().IsDevelopment()));
+        services.AddSingleton<DeliverySignal>();
+        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<DeliveryMetrics>();
+        services.AddHostedService<DeliveryDispatcher>();
         return services;
     }
 }
