@@ -2,7 +2,7 @@ using System.Net;
 
 namespace PaymentPlatform.Platform.Tests;
 
-/// <summary>Risk over real HTTP: the test cards (contracts.md, "Risk scoring") and the block lists in riskdb.</summary>
+/// <summary>Risk over real HTTP: the test cards (contracts.md, "Risk scoring"), the block lists in riskdb and velocity in Redis.</summary>
 [Collection(PlatformCollection.Name)]
 public class RiskTests(PlatformFixture fixture)
 {
@@ -61,6 +61,26 @@ public class RiskTests(PlatformFixture fixture)
 
         Assert.Equal("block", score.GetProperty("decision").GetString());
         Assert.Equal(["blocklisted_handle"], score.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task ACardScoredRepeatedlyIsReviewedByVelocityCountedInTheSharedRedis()
+    {
+        using var risk = await fixture.App.CreateInternalClientAsync("risk");
+        var fingerprint = InternalServices.NewId("fp");
+
+        var decisions = new List<string?>();
+        System.Text.Json.JsonElement last = default;
+        for (var i = 0; i < 5; i++)
+        {
+            last = await (await risk.PostJsonAsync("/v1/score", Score(InternalServices.NewId("pay"), testMode: false, fingerprint: fingerprint))).ExpectAsync(HttpStatusCode.OK);
+            decisions.Add(last.GetProperty("decision").GetString());
+        }
+
+        Assert.Equal(["allow", "allow", "allow", "allow", "review"], decisions);
+        Assert.Equal(["velocity_card_fingerprint_attempts_1m"], last.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+        var detail = Assert.Single(last.GetProperty("reason_details").EnumerateArray());
+        Assert.Equal("review", detail.GetProperty("action").GetString());
     }
 
     [Fact]

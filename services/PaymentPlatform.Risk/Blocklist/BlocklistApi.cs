@@ -19,7 +19,7 @@ internal static class BlocklistApi
 
     /// <summary>Adds a value; adding one already listed answers 200 with the existing entry (<c>result: exists</c>).</summary>
     public static async Task<Results<Created<BlocklistEntry>, Ok<BlocklistEntry>, ProblemHttpResult>> Add(
-        HttpRequest request, BlocklistStore store, CancellationToken cancellationToken)
+        HttpRequest request, BlocklistStore store, BlocklistCache cache, CancellationToken cancellationToken)
     {
         var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
         if (invalid is not null)
@@ -37,6 +37,10 @@ internal static class BlocklistApi
             return problem;
         }
         var (entry, created) = await store.AddAsync(create.Kind!, normalized!, create.Reason, cancellationToken);
+        if (created)
+        {
+            await cache.ChangedAsync(cancellationToken);
+        }
         return created
             ? TypedResults.Created($"/v1/blocklist/{entry.Id}", entry with { Result = "created" })
             : TypedResults.Ok(entry with { Result = "exists" });
@@ -63,8 +67,14 @@ internal static class BlocklistApi
         return TypedResults.Ok(new BlocklistPage(page, hasMore, hasMore ? page[^1].Id : null));
     }
 
-    public static async Task<Results<Ok<BlocklistDeleted>, ProblemHttpResult>> Delete(string id, BlocklistStore store, CancellationToken cancellationToken) =>
-        await store.DeleteAsync(id, cancellationToken)
-            ? TypedResults.Ok(new BlocklistDeleted(id, true))
-            : Problems.NotFound("blocklist_entry_not_found", $"No block list entry {id}.");
+    public static async Task<Results<Ok<BlocklistDeleted>, ProblemHttpResult>> Delete(
+        string id, BlocklistStore store, BlocklistCache cache, CancellationToken cancellationToken)
+    {
+        if (!await store.DeleteAsync(id, cancellationToken))
+        {
+            return Problems.NotFound("blocklist_entry_not_found", $"No block list entry {id}.");
+        }
+        await cache.ChangedAsync(cancellationToken);
+        return TypedResults.Ok(new BlocklistDeleted(id, true));
+    }
 }

@@ -2,11 +2,8 @@ using Npgsql;
 
 namespace PaymentPlatform.Risk.Blocklist;
 
-/// <summary>
-/// The block lists in riskdb. Scoring reads them per request for now; contracts.md's in-memory
-/// copies refreshed through Redis pub/sub come with the risk issue.
-/// </summary>
-internal sealed class BlocklistStore(NpgsqlDataSource dataSource)
+/// <summary>The block lists in riskdb; scoring reads <see cref="BlocklistCache"/>, never this.</summary>
+public sealed class BlocklistStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = "id, kind, value, reason, created_at";
 
@@ -60,26 +57,18 @@ internal sealed class BlocklistStore(NpgsqlDataSource dataSource)
         return await delete.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Which of the given (kind, normalized value) pairs are blocked.</summary>
-    public async Task<IReadOnlySet<string>> BlockedKindsAsync(IReadOnlyList<(string Kind, string Value)> candidates, CancellationToken cancellationToken)
+    /// <summary>Every entry's kind and value, for the in-memory copies.</summary>
+    public async Task<List<(string Kind, string Value)>> AllAsync(CancellationToken cancellationToken)
     {
-        var blocked = new HashSet<string>(StringComparer.Ordinal);
-        if (candidates.Count == 0)
-        {
-            return blocked;
-        }
+        var entries = new List<(string, string)>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var select = new NpgsqlCommand(
-            "SELECT DISTINCT b.kind FROM blocklist b JOIN unnest($1::text[], $2::text[]) AS c (kind, value) ON b.kind = c.kind AND b.value = c.value",
-            connection);
-        select.Parameters.Add(new() { Value = candidates.Select(c => c.Kind).ToArray() });
-        select.Parameters.Add(new() { Value = candidates.Select(c => c.Value).ToArray() });
+        await using var select = new NpgsqlCommand("SELECT kind, value FROM blocklist", connection);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            blocked.Add(reader.GetString(0));
+            entries.Add((reader.GetString(0), reader.GetString(1)));
         }
-        return blocked;
+        return entries;
     }
 
     private static async Task<List<BlocklistEntry>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)

@@ -5,7 +5,9 @@ namespace PaymentPlatform.Risk.Scoring;
 
 /// <summary>
 /// What the gateway sends for a payment or a handle validation. The card arrives as its
-/// fingerprint, BIN and last 4, never the PAN. <c>ip</c> is optional (the payer's address, when known).
+/// fingerprint, BIN and last 4, never the PAN. <c>ip</c>, the countries (ISO 3166 alpha-2) and
+/// <c>device_id</c> are optional. <c>now</c> (Unix ms) is accepted only under test configuration
+/// (<c>Risk:Velocity:AllowCallerTime</c>), so tests can drive window edges.
 /// </summary>
 public sealed partial record ScoreRequest(
     string? ScoreId,
@@ -17,9 +19,13 @@ public sealed partial record ScoreRequest(
     string? CardLast4,
     string? Handle,
     bool? TestMode,
-    string? Ip = null)
+    string? Ip = null,
+    string? CardCountry = null,
+    string? IpCountry = null,
+    string? DeviceId = null,
+    long? Now = null)
 {
-    internal FieldErrors Validate()
+    internal FieldErrors Validate(bool allowCallerTime)
     {
         var errors = new FieldErrors();
         RequireId(errors, "score_id", ScoreId);
@@ -60,6 +66,26 @@ public sealed partial record ScoreRequest(
         {
             errors.Add("ip", "must be an IPv4 or IPv6 address.");
         }
+        if (CardCountry is not null && !CountryPattern().IsMatch(CardCountry))
+        {
+            errors.Add("card_country", "must be an ISO 3166 alpha-2 country code, e.g. US.");
+        }
+        if (IpCountry is not null && !CountryPattern().IsMatch(IpCountry))
+        {
+            errors.Add("ip_country", "must be an ISO 3166 alpha-2 country code, e.g. US.");
+        }
+        if (DeviceId is { Length: 0 or > 256 })
+        {
+            errors.Add("device_id", "must be 1-256 characters.");
+        }
+        if (Now is not null && !allowCallerTime)
+        {
+            errors.Add("now", "is accepted only under test configuration (Risk:Velocity:AllowCallerTime); risk uses Redis server time.");
+        }
+        else if (Now is <= 0)
+        {
+            errors.Add("now", "must be a positive Unix time in milliseconds.");
+        }
         return errors;
     }
 
@@ -83,10 +109,21 @@ public sealed partial record ScoreRequest(
 
     [GeneratedRegex("^[0-9]{4}$", RegexOptions.CultureInvariant)]
     private static partial Regex Last4Pattern();
+
+    [GeneratedRegex("^[A-Za-z]{2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CountryPattern();
 }
 
-/// <summary><c>score</c> 0-100 (Radar's scale: 65 and up elevated, 75 and up highest), the decision and the reasons that fired.</summary>
-public sealed record ScoreResponse(string ScoreId, int Score, string Decision, IReadOnlyList<string> Reasons);
+/// <summary>
+/// <c>score</c> 0-100 (Radar's scale: below 65 allow, 65-74 review, 75 and up block), the
+/// decision, and the stable codes of the reasons that fired (<c>reasons</c>, what the gateway
+/// reads), each explained in <c>reason_details</c>; <c>model_score</c> is the model's own score.
+/// </summary>
+public sealed record ScoreResponse(
+    string ScoreId, int Score, string Decision, IReadOnlyList<string> Reasons, IReadOnlyList<ReasonDetail> ReasonDetails, int ModelScore);
+
+/// <summary>A reason that fired: its stable code, what it asked for (allow, review or block), and why.</summary>
+public sealed record ReasonDetail(string Code, string Action, string Detail);
 
 public static class Decisions
 {

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PaymentPlatform.Risk.Blocklist;
+using PaymentPlatform.Risk.Rules;
+using PaymentPlatform.Risk.Telemetry;
 using PaymentPlatform.ServiceDefaults.Http;
 
 namespace PaymentPlatform.Risk.Scoring;
@@ -12,10 +14,14 @@ internal static class ScoringApi
         return v1;
     }
 
-    /// <summary>Scoring changes no state yet, so a retry with the same <c>score_id</c> gets the same answer.</summary>
+    /// <summary>
+    /// A retry with the same <c>score_id</c> is counted once by velocity; its answer can still
+    /// differ if other scorings or configuration changed in between.
+    /// </summary>
     public static async Task<Results<Ok<ScoreResponse>, ProblemHttpResult>> Score(
-        HttpRequest request, BlocklistStore blocklist, CancellationToken cancellationToken)
+        HttpRequest request, RiskScorer scorer, RiskPolicyProvider policies, RiskMetrics metrics, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
         if (invalid is not null)
         {
@@ -26,11 +32,12 @@ internal static class ScoringApi
         {
             return wrongType;
         }
-        if (score!.Validate().Problem() is { } problem)
+        if (score!.Validate(policies.Current.AllowCallerTime).Problem() is { } problem)
         {
             return problem;
         }
-        var blocked = await blocklist.BlockedKindsAsync(RiskRules.BlocklistCandidates(score), cancellationToken);
-        return TypedResults.Ok(RiskRules.Evaluate(score, blocked));
+        var response = await scorer.ScoreAsync(score, cancellationToken);
+        metrics.Scored(response.Decision, response.Reasons, RiskMetrics.Since(started));
+        return TypedResults.Ok(response);
     }
 }
