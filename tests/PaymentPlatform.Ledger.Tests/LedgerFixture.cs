@@ -74,17 +74,8 @@ public sealed class LedgerFixture : IAsyncLifetime
     {
         if (_baseFactory is not null)
         {
-            try
-            {
-                // Disposes the derived factory (the running ledger) too.
-                await _baseFactory.DisposeAsync();
-            }
-            catch (ObjectDisposedException)
-            {
-                // A race outside the ledger: Program's app.Run() disposes the host as soon as it stops, while the
-                // factory's StopAsync still runs ServiceDefaults' TelemetryLifetime.StoppedAsync, which then
-                // resolves a service from the disposed provider. The ledger has stopped either way.
-            }
+            // Disposes the derived factory (the running ledger) too.
+            await _baseFactory.DisposeAsync();
         }
         if (_postgres is not null)
         {

@@ -166,17 +166,7 @@ public sealed class NotifyInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        try
-        {
-            await _factory.DisposeAsync();
-        }
-        catch (ObjectDisposedException ex) when (ex.StackTrace?.Contains("TelemetryLifetime.StoppedAsync", StringComparison.Ordinal) == true)
-        {
-            // A race outside notify: under WebApplicationFactory, Program's app.Run() ends and disposes
-            // the host while the factory's own StopAsync is still calling StoppedAsync, where
-            // ServiceDefaults' TelemetryLifetime resolves TelemetrySdk from the now-disposed provider.
-            // Notify has already stopped by then; resolving the SDK in StartingAsync would fix it.
-        }
+        await _factory.DisposeAsync();
         await Redis.DisposeAsync();
         await Db.DisposeAsync();
     }
