@@ -47,6 +47,14 @@ internal static class PlatformProblemDetails
             problem.Extensions["code"] = code;
         }
 
+        // The framework adds its own trace id (the whole traceparent) under the service's JSON
+        // naming policy ("trace_id" with snake_case); keep one field, the plain 32-hex trace id
+        // the dashboard searches by.
+        var namingPolicy = context.RequestServices?.GetService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()?.Value.SerializerOptions.PropertyNamingPolicy;
+        if (namingPolicy?.ConvertName("traceId") is { } frameworkKey && frameworkKey != "traceId")
+        {
+            problem.Extensions.Remove(frameworkKey);
+        }
         problem.Extensions["traceId"] = Activity.Current is { } activity
             ? activity.TraceId.ToHexString()
             : context.TraceIdentifier;

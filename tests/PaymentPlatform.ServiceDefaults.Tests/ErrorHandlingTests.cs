@@ -121,4 +121,20 @@ public class ErrorHandlingTests
     {
         Assert.ThrowsAny<ArgumentException>(() => Problems.TypeFor(code));
     }
+
+    [Fact]
+    public async Task AServiceWithSnakeCaseJsonGetsExactlyOneTraceIdInItsProblems()
+    {
+        await using var app = await TestApp.StartAsync(
+            app => app.MapGet("/accounts/{id}", (string id) => Problems.NotFound("account_not_found", $"No account {id}.")),
+            configure: builder => builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower));
+
+        using var response = await app.CreateClient().GetAsync("/accounts/acct_1");
+
+        var problem = await ProblemAsync(response);
+        var traceFields = problem.EnumerateObject().Where(p => p.Name.Replace("_", "", StringComparison.Ordinal).Equals("traceid", StringComparison.OrdinalIgnoreCase)).ToList();
+        var traceField = Assert.Single(traceFields);
+        Assert.Equal("traceId", traceField.Name);
+        Assert.Matches("^[0-9a-f]{32}$", traceField.Value.GetString());
+    }
 }
