@@ -9,5 +9,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapPaymentsApi();
+app.MapCaptureRefundApi();
 
 app.Run();

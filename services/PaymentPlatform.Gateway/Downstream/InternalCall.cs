@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using PaymentPlatform.Gateway.Infrastructure;
 using Polly;
 
@@ -36,10 +37,28 @@ internal static class InternalCall
             if (!response.IsSuccessStatusCode)
             {
                 var problem = await response.Content.ReadAsStringAsync(cancellationToken);
-                throw new DownstreamException(service, unavailable: false, $"{service} {path} answered {(int)response.StatusCode}: {Truncate(problem)}");
+                throw new DownstreamException(service, unavailable: false, $"{service} {path} answered {(int)response.StatusCode}: {Truncate(problem)}",
+                    status: (int)response.StatusCode, code: ProblemCode(problem));
             }
             return await response.Content.ReadFromJsonAsync<TResponse>(Json.Options, cancellationToken)
                 ?? throw new DownstreamException(service, unavailable: false, $"{service} {path} answered an empty body.");
+        }
+    }
+
+    /// <summary>The <c>code</c> of a problem+json body, or null when the body is not one.</summary>
+    private static string? ProblemCode(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String
+                ? code.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

@@ -26,6 +26,24 @@ internal sealed class LedgerClient(HttpClient http, LedgerAccountCache accounts)
         return await InternalCall.PostAsync<LedgerTransferRequest, LedgerTransferResult>(http, "ledger", "v1/transfers", transfer, transferId, cancellationToken);
     }
 
+    /// <summary>
+    /// Captures <paramref name="amount"/> of the hold with <paramref name="fee"/> (ledger
+    /// <c>POST /v1/payments/{p}/capture</c>, <c>Idempotency-Key: {p}:capture</c>); a retry answers <c>exists</c>.
+    /// </summary>
+    public Task<LedgerPostingResult> CaptureAsync(string paymentId, long amount, long fee, CancellationToken cancellationToken) =>
+        InternalCall.PostAsync<LedgerCaptureRequest, LedgerPostingResult>(http, "ledger", $"v1/payments/{Uri.EscapeDataString(paymentId)}/capture",
+            new LedgerCaptureRequest(amount, fee), $"{paymentId}:capture", cancellationToken);
+
+    /// <summary>Voids the hold (<c>POST /v1/payments/{p}/cancel</c>, <c>Idempotency-Key: {p}:cancel</c>).</summary>
+    public Task<LedgerPostingResult> CancelAsync(string paymentId, CancellationToken cancellationToken) =>
+        InternalCall.PostAsync<object, LedgerPostingResult>(http, "ledger", $"v1/payments/{Uri.EscapeDataString(paymentId)}/cancel",
+            new { }, $"{paymentId}:cancel", cancellationToken);
+
+    /// <summary>Refunds from the merchant's available (<c>POST /v1/payments/{p}/refunds</c>, <c>Idempotency-Key: {refund_id}:refund</c>).</summary>
+    public Task<LedgerPostingResult> RefundAsync(string paymentId, string refundId, long amount, CancellationToken cancellationToken) =>
+        InternalCall.PostAsync<LedgerRefundRequest, LedgerPostingResult>(http, "ledger", $"v1/payments/{Uri.EscapeDataString(paymentId)}/refunds",
+            new LedgerRefundRequest(refundId, amount), $"{refundId}:refund", cancellationToken);
+
     private async Task EnsureAccountsAsync(string currency, CancellationToken cancellationToken, params (string Id, string Code, bool DebitsMustNotExceedCredits)[] wanted)
     {
         var missing = wanted.Where(a => !accounts.Exists(a.Id)).ToArray();
@@ -74,3 +92,17 @@ internal sealed record LedgerTransferRequest(
     int TimeoutSeconds);
 
 internal sealed record LedgerTransferResult(string? Id, string? Result);
+
+internal sealed record LedgerCaptureRequest(long Amount, long Fee);
+
+internal sealed record LedgerRefundRequest(string RefundId, long Amount);
+
+/// <summary>A payment posting: <c>result</c> is <c>created</c>, or <c>exists</c> on a retry.</summary>
+internal sealed record LedgerPostingResult(string? PaymentId, string? Result);
+
+/// <summary>The ledger's refusal codes the gateway acts on (services/PaymentPlatform.Ledger/README.md).</summary>
+internal static class LedgerCodes
+{
+    public const string PendingTransferExpired = "pending_transfer_expired";
+    public const string ExceedsCredits = "exceeds_credits";
+}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace PaymentPlatform.Gateway.Infrastructure;
 
@@ -6,6 +7,12 @@ namespace PaymentPlatform.Gateway.Infrastructure;
 internal static class Json
 {
     public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    /// <summary>
+    /// For the bodies of capture, cancel and refund: as <see cref="Options"/>, but a number must be a JSON
+    /// number (the web defaults also read "500"), so a wrong type is a 400 rather than a guess.
+    /// </summary>
+    public static readonly JsonSerializerOptions StrictOptions = new(Options) { NumberHandling = JsonNumberHandling.Strict };
 
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {

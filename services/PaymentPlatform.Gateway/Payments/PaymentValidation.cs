@@ -83,6 +83,8 @@ internal static partial class PaymentValidation
         return sum % 10 == 0;
     }
 
+    public static bool IsMerchantId(string? merchantId) => merchantId is not null && MerchantIdPattern().IsMatch(merchantId);
+
     [GeneratedRegex("^mer_[A-Za-z0-9]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex MerchantIdPattern();
 
