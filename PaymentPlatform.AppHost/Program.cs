@@ -2,6 +2,9 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var internalToken = builder.AddParameter("internal-token", secret: true);
 var notifySecretsKey = builder.AddParameter("notify-secrets-key", secret: true);
+var gatewayAdminKey = builder.AddParameter("gateway-admin-key", secret: true);
+var gatewayHmacKey = builder.AddParameter("gateway-hmac-key", secret: true);
+var vaultKey = builder.AddParameter("vault-key", secret: true);
 
 var postgres = builder.AddPostgres("postgres").WithDataVolume();
 var paymentsDb = postgres.AddDatabase("paymentsdb");
@@ -30,6 +33,11 @@ builder.AddProject<Projects.PaymentPlatform_Gateway>("gateway")
     .WithReference(paymentsDb).WithReference(cache)
     .WithReference(risk).WithReference(ledger).WithReference(notify).WithReference(directory)
     .WaitFor(paymentsDb).WaitFor(cache).WaitFor(risk).WaitFor(ledger)
+    .WithEnvironment("Gateway__AdminKey", gatewayAdminKey)
+    .WithEnvironment("Gateway__Idempotency__FingerprintKey", gatewayHmacKey)
+    .WithEnvironment("Gateway__Vault__Keys__k1", vaultKey)
+    .WithEnvironment("Gateway__Vault__ActiveKeyId", "k1")
+    .WithEnvironment("Gateway__Vault__FingerprintKeyId", "k1")
     .WithInternalToken(internalToken)
     .WithReplicas(2)
     .WithExternalHttpEndpoints();

@@ -45,6 +45,34 @@ internal static class InternalCall
         }
     }
 
+    /// <summary>One JSON GET; null when the service answers 404.</summary>
+    public static async Task<TResponse?> GetAsync<TResponse>(HttpClient http, string service, string path, CancellationToken cancellationToken)
+        where TResponse : class
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.GetAsync(path, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ExecutionRejectedException)
+        {
+            throw new DownstreamException(service, unavailable: true, $"{service} {path}: {ex.GetType().Name}", ex);
+        }
+        using (response)
+        {
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new DownstreamException(service, unavailable: (int)response.StatusCode >= 500,
+                    $"{service} {path} answered {(int)response.StatusCode}.", status: (int)response.StatusCode);
+            }
+            return await response.Content.ReadFromJsonAsync<TResponse>(Json.Options, cancellationToken);
+        }
+    }
+
     /// <summary>The <c>code</c> of a problem+json body, or null when the body is not one.</summary>
     private static string? ProblemCode(string body)
     {

@@ -5,11 +5,12 @@ namespace PaymentPlatform.Gateway.Downstream;
 /// <summary>ledger <c>POST /v1/accounts</c> and <c>POST /v1/transfers</c> (contracts.md, "Money in the ledger").</summary>
 internal sealed class LedgerClient(HttpClient http, LedgerAccountCache accounts)
 {
-    /// <summary>The ledger's own hold timeout: a safety net only, the gateway expires holds itself.</summary>
-    public const int HoldTimeoutSeconds = 7 * 24 * 60 * 60;
-
-    /// <summary>Places the authorization hold <c>{paymentId}:auth</c>, creating the accounts it needs on first use.</summary>
-    public async Task<LedgerTransferResult> PlaceHoldAsync(string paymentId, string merchantId, long amount, string currency, CancellationToken cancellationToken)
+    /// <summary>
+    /// Places the authorization hold <c>{paymentId}:auth</c>, creating the accounts it needs on first use. The hold's
+    /// <paramref name="timeout"/> is the ledger's safety net only: the gateway expires authorizations itself.
+    /// </summary>
+    public async Task<LedgerTransferResult> PlaceHoldAsync(
+        string paymentId, string merchantId, long amount, string currency, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var clearing = LedgerAccounts.CustomerClearing(currency);
         var pending = LedgerAccounts.MerchantPending(merchantId, currency);
@@ -22,7 +23,7 @@ internal sealed class LedgerClient(HttpClient http, LedgerAccountCache accounts)
             (LedgerAccounts.MerchantAvailable(merchantId, currency), "merchant_available", true));
 
         var transferId = $"{paymentId}:auth";
-        var transfer = new LedgerTransferRequest(transferId, clearing, pending, amount, currency, Pending: true, TimeoutSeconds: HoldTimeoutSeconds);
+        var transfer = new LedgerTransferRequest(transferId, clearing, pending, amount, currency, Pending: true, TimeoutSeconds: (int)timeout.TotalSeconds);
         return await InternalCall.PostAsync<LedgerTransferRequest, LedgerTransferResult>(http, "ledger", "v1/transfers", transfer, transferId, cancellationToken);
     }
 
@@ -43,6 +44,10 @@ internal sealed class LedgerClient(HttpClient http, LedgerAccountCache accounts)
     public Task<LedgerPostingResult> RefundAsync(string paymentId, string refundId, long amount, CancellationToken cancellationToken) =>
         InternalCall.PostAsync<LedgerRefundRequest, LedgerPostingResult>(http, "ledger", $"v1/payments/{Uri.EscapeDataString(paymentId)}/refunds",
             new LedgerRefundRequest(refundId, amount), $"{refundId}:refund", cancellationToken);
+
+    /// <summary>An account's balances (<c>GET /v1/accounts/{id}</c>); null when it was never created.</summary>
+    public Task<LedgerAccount?> GetAccountAsync(string accountId, CancellationToken cancellationToken) =>
+        InternalCall.GetAsync<LedgerAccount>(http, "ledger", $"v1/accounts/{Uri.EscapeDataString(accountId)}", cancellationToken);
 
     private async Task EnsureAccountsAsync(string currency, CancellationToken cancellationToken, params (string Id, string Code, bool DebitsMustNotExceedCredits)[] wanted)
     {
@@ -81,6 +86,9 @@ internal sealed class LedgerAccountCache
 internal sealed record LedgerAccountRequest(string Id, string Ledger, string Code, IReadOnlyDictionary<string, bool> Flags);
 
 internal sealed record LedgerAccountResult(string? Id, string? Result);
+
+/// <summary>An account's four balances (TigerBeetle's model).</summary>
+internal sealed record LedgerAccount(string Id, long DebitsPending, long DebitsPosted, long CreditsPending, long CreditsPosted);
 
 internal sealed record LedgerTransferRequest(
     string Id,

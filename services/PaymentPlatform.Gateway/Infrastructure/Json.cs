@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace PaymentPlatform.Gateway.Infrastructure;
 
-/// <summary>The platform's wire format: snake_case, for the public API and internal calls alike.</summary>
+/// <summary>The platform's wire format: snake_case property names, for the public API and internal calls alike. Dictionary keys (metadata) are kept as the merchant wrote them.</summary>
 internal static class Json
 {
     public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
@@ -17,7 +17,6 @@ internal static class Json
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-        options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         return options;
     }
 }

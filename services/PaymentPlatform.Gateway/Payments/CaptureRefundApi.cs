@@ -1,168 +1,164 @@
-using System.Diagnostics;
-using System.Text.Json;
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using PaymentPlatform.Gateway.Downstream;
-using PaymentPlatform.Gateway.Events;
+using PaymentPlatform.Gateway.Idempotency;
 using PaymentPlatform.Gateway.Infrastructure;
+using PaymentPlatform.Gateway.Merchants;
 using PaymentPlatform.Gateway.Payments;
+using PaymentPlatform.Gateway.RateLimiting;
 using PaymentPlatform.ServiceDefaults;
 
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>
-/// Capture, cancel and refunds. Each follows the same order: check the request and the payment's state,
-/// ask the ledger (with an Idempotency-Key derived from the payment or refund id, so a retry after a
-/// crash completes the same posting exactly once), then one transaction: the guarded state change and
-/// its event.
+/// Capture, cancel and refunds. Each one: check the request and the payment's state; record the action (with the
+/// request's idempotency record) as a recovery point; ask the ledger with a key derived from the payment or refund
+/// id; then one transaction with the guarded state change, its event and the stored answer. A request that dies
+/// after recording is finished by a retry with its key, or by the completer.
 /// </summary>
 public static class CaptureRefundApi
 {
+    private static readonly HashSet<string> CancellationReasons = ["duplicate", "fraudulent", "requested_by_customer", "abandoned"];
+    private static readonly HashSet<string> RefundReasons = ["duplicate", "fraudulent", "requested_by_customer"];
+
     public static IEndpointRouteBuilder MapCaptureRefundApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPost("/v1/payments/{id}/capture", Capture);
-        app.MapPost("/v1/payments/{id}/cancel", Cancel);
-        app.MapPost("/v1/refunds", CreateRefund);
-        app.MapGet("/v1/refunds/{id}", GetRefund);
+        var payments = app.MapGroup("/v1/payments").RequireMerchant().RequireMerchantRateLimit();
+        payments.MapPost("/{id}/capture", Capture);
+        payments.MapPost("/{id}/cancel", Cancel);
+        var refunds = app.MapGroup("/v1/refunds").RequireMerchant().RequireMerchantRateLimit();
+        refunds.MapPost("/", CreateRefund);
+        refunds.MapGet("/", ListRefunds);
+        refunds.MapGet("/{id}", GetRefund);
         return app;
     }
 
-    internal static async Task<Results<Ok<PaymentResponse>, ProblemHttpResult>> Capture(
-        string id, HttpRequest http, LedgerClient ledger, PaymentStore store, RelaySignal relay, CancellationToken cancellationToken)
+    internal static async Task<IResult> Capture(
+        string id, HttpContext http, [FromHeader(Name = KeyedRequests.HeaderName)] string? idempotencyKey,
+        KeyedRequests keyed, PaymentStore store, PaymentFlow flow, CancellationToken cancellationToken)
     {
-        var (body, invalid) = await ReadAsync<CapturePaymentRequest>(http, cancellationToken);
-        if (invalid is not null)
-        {
-            return invalid;
-        }
-        if (!PaymentValidation.IsMerchantId(body!.MerchantId))
-        {
-            return Problems.BadRequest("invalid_request", "merchant_id is required and looks like mer_ followed by 1 to 64 letters or digits.");
-        }
-        if (body.AmountToCapture is < 1 or > PaymentValidation.MaxAmount)
-        {
-            return Problems.BadRequest("invalid_request", $"amount_to_capture is a whole number of minor units from 1 to {PaymentValidation.MaxAmount}.");
-        }
-        if (await store.FindForMerchantAsync(id, body.MerchantId!, cancellationToken) is not { } payment)
-        {
-            return PaymentNotFound(id);
-        }
-        if (payment.Status != PaymentStatus.RequiresCapture)
-        {
-            return NotCapturable(payment);
-        }
-        var amount = body.AmountToCapture ?? payment.Amount;
-        if (amount > payment.Amount)
-        {
-            return Problems.Unprocessable("amount_too_large",
-                $"amount_to_capture ({amount}) is more than the {payment.Amount} authorized.");
-        }
-        var fee = FeeRule.Default.FeeFor(amount);
-
-        try
-        {
-            await ledger.CaptureAsync(payment.Id, amount, fee, cancellationToken);
-        }
-        catch (DownstreamException ex) when (ex.Code == LedgerCodes.PendingTransferExpired)
-        {
-            // The ledger's safety-net timeout released the hold: the payment expired.
-            var expired = await store.MarkCanceledAsync(payment.Id, "expired", p => [CanceledEvent(p)], cancellationToken);
-            relay.Wake();
-            return NotCapturable(expired ?? payment, "The authorization expired; its hold was released.");
-        }
-        catch (DownstreamException ex) when (ex is { Unavailable: false, Status: StatusCodes.Status409Conflict })
-        {
-            // The hold was resolved already (a concurrent capture or cancel, or one with another amount).
-            return NotCapturable(payment, "The authorization was already captured or canceled.");
-        }
-        catch (DownstreamException ex)
-        {
-            return Downstream(ex);
-        }
-
-        var captured = await store.MarkCapturedAsync(payment.Id, amount, fee,
-            p => [new OutboxEvent(Ids.New("evt"), EventTypes.PaymentCaptured, p.MerchantId, new { Object = p.ToResponse() }, Activity.Current?.Id)],
-            cancellationToken);
-        if (captured is null)
-        {
-            // A concurrent request changed the state first; this one wrote nothing.
-            return NotCapturable((await store.FindAsync(payment.Id, cancellationToken))!);
-        }
-        relay.Wake();
-        return TypedResults.Ok(captured.ToResponse());
-    }
-
-    internal static async Task<Results<Ok<PaymentResponse>, ProblemHttpResult>> Cancel(
-        string id, HttpRequest http, LedgerClient ledger, PaymentStore store, RelaySignal relay, CancellationToken cancellationToken)
-    {
-        var (body, invalid) = await ReadAsync<CancelPaymentRequest>(http, cancellationToken);
-        if (invalid is not null)
-        {
-            return invalid;
-        }
-        if (!PaymentValidation.IsMerchantId(body!.MerchantId))
-        {
-            return Problems.BadRequest("invalid_request", "merchant_id is required and looks like mer_ followed by 1 to 64 letters or digits.");
-        }
-        if (await store.FindForMerchantAsync(id, body.MerchantId!, cancellationToken) is not { } payment)
-        {
-            return PaymentNotFound(id);
-        }
-        if (payment.Status != PaymentStatus.RequiresCapture)
-        {
-            return InvalidState(payment, "cancel");
-        }
-
-        try
-        {
-            await ledger.CancelAsync(payment.Id, cancellationToken);
-        }
-        catch (DownstreamException ex) when (ex.Code == LedgerCodes.PendingTransferExpired)
-        {
-            // Already released by the ledger's timeout: the cancel's outcome holds (contracts.md).
-        }
-        catch (DownstreamException ex) when (ex is { Unavailable: false, Status: StatusCodes.Status409Conflict })
-        {
-            return InvalidState(payment, "cancel", "The authorization was already captured.");
-        }
-        catch (DownstreamException ex)
-        {
-            return Downstream(ex);
-        }
-
-        var canceled = await store.MarkCanceledAsync(payment.Id, "requested_by_merchant", p => [CanceledEvent(p)], cancellationToken);
-        if (canceled is null)
-        {
-            return InvalidState((await store.FindAsync(payment.Id, cancellationToken))!, "cancel");
-        }
-        relay.Wake();
-        return TypedResults.Ok(canceled.ToResponse());
-    }
-
-    internal static async Task<Results<Created<RefundResponse>, ProblemHttpResult>> CreateRefund(
-        HttpRequest http,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        LedgerClient ledger,
-        PaymentStore store,
-        RelaySignal relay,
-        TimeProvider time,
-        CancellationToken cancellationToken)
-    {
+        var merchant = http.GetMerchant();
         if (PaymentValidation.ValidateIdempotencyKey(idempotencyKey) is { } keyError)
         {
             return Problems.BadRequest("invalid_request", keyError);
         }
-        var (body, invalid) = await ReadAsync<CreateRefundRequest>(http, cancellationToken);
+        var (body, invalid) = await JsonBody.ReadAsync<CapturePaymentRequest>(http.Request, cancellationToken, allowEmpty: true);
         if (invalid is not null)
         {
             return invalid;
         }
-        if (!PaymentValidation.IsMerchantId(body!.MerchantId))
+        if (body?.AmountToCapture is < 1 or > PaymentValidation.MaxAmount)
         {
-            return Problems.BadRequest("invalid_request", "merchant_id is required and looks like mer_ followed by 1 to 64 letters or digits.");
+            return Problems.BadRequest("invalid_request", $"amount_to_capture is a whole number of minor units from 1 to {PaymentValidation.MaxAmount}.");
         }
-        if (string.IsNullOrEmpty(body.Payment))
+        if (await store.FindForMerchantAsync(id, merchant.MerchantId, cancellationToken) is not { } payment)
+        {
+            return PaymentNotFound(id);
+        }
+        var key = keyed.KeyFor(merchant, idempotencyKey, $"POST /v1/payments/{id}/capture", body?.AmountToCapture?.ToString(CultureInfo.InvariantCulture));
+        Task<StoredResponse> Resume(string? _) => ResumeActionAsync(id, merchant, store, flow, cancellationToken);
+        if (!await keyed.TryLockAsync(key, cancellationToken))
+        {
+            return await keyed.AnswerExistingAsync(key!, Resume, cancellationToken);
+        }
+        if (payment.Status != PaymentStatus.RequiresCapture)
+        {
+            return await keyed.RefuseAsync(key, PaymentFlow.NotCapturable(payment), Resume, cancellationToken);
+        }
+        var amount = body?.AmountToCapture ?? payment.Amount;
+        if (amount > payment.Amount)
+        {
+            return await keyed.RefuseAsync(key, PaymentResponses.Problem(StatusCodes.Status422UnprocessableEntity, "amount_too_large",
+                "The request cannot be processed.", $"amount_to_capture ({amount}) is more than the {payment.Amount} authorized.", payment), Resume, cancellationToken);
+        }
+        var action = new PendingAction(PendingAction.Capture, amount, merchant.FeeRule.FeeFor(amount), null);
+        return await RequestAsync(payment, action, key, keyed, store, flow, merchant, cancellationToken);
+    }
+
+    internal static async Task<IResult> Cancel(
+        string id, HttpContext http, [FromHeader(Name = KeyedRequests.HeaderName)] string? idempotencyKey,
+        KeyedRequests keyed, PaymentStore store, PaymentFlow flow, CancellationToken cancellationToken)
+    {
+        var merchant = http.GetMerchant();
+        if (PaymentValidation.ValidateIdempotencyKey(idempotencyKey) is { } keyError)
+        {
+            return Problems.BadRequest("invalid_request", keyError);
+        }
+        var (body, invalid) = await JsonBody.ReadAsync<CancelPaymentRequest>(http.Request, cancellationToken, allowEmpty: true);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        if (body?.CancellationReason is { } reason && !CancellationReasons.Contains(reason))
+        {
+            return Problems.BadRequest("invalid_request", $"cancellation_reason is one of: {string.Join(", ", CancellationReasons)}.");
+        }
+        if (await store.FindForMerchantAsync(id, merchant.MerchantId, cancellationToken) is not { } payment)
+        {
+            return PaymentNotFound(id);
+        }
+        var key = keyed.KeyFor(merchant, idempotencyKey, $"POST /v1/payments/{id}/cancel", body?.CancellationReason);
+        Task<StoredResponse> Resume(string? _) => ResumeActionAsync(id, merchant, store, flow, cancellationToken);
+        if (!await keyed.TryLockAsync(key, cancellationToken))
+        {
+            return await keyed.AnswerExistingAsync(key!, Resume, cancellationToken);
+        }
+        if (payment.Status != PaymentStatus.RequiresCapture)
+        {
+            return await keyed.RefuseAsync(key, InvalidState(payment, "cancel"), Resume, cancellationToken);
+        }
+        var action = new PendingAction(PendingAction.Cancel, null, null, body?.CancellationReason ?? "requested_by_merchant");
+        return await RequestAsync(payment, action, key, keyed, store, flow, merchant, cancellationToken);
+    }
+
+    private static async Task<IResult> RequestAsync(
+        Payment payment, PendingAction action, IdempotencyKey? key, KeyedRequests keyed, PaymentStore store, PaymentFlow flow,
+        MerchantContext merchant, CancellationToken cancellationToken)
+    {
+        var (outcome, requested) = await store.RequestActionAsync(payment.Id, action, key, cancellationToken);
+        switch (outcome)
+        {
+            case WriteOutcome.KeyExists:
+                return await keyed.AnswerExistingAsync(key!, _ => ResumeActionAsync(payment.Id, merchant, store, flow, cancellationToken), cancellationToken);
+            case WriteOutcome.Refused:
+                // Another capture or cancel got there first (or is under way): nothing was written.
+                var now = (await store.FindAsync(payment.Id, cancellationToken))!;
+                var refusal = action.Action == PendingAction.Capture
+                    ? PaymentFlow.NotCapturable(now, now.Pending is null ? null : $"A {now.Pending.Action} of this payment is under way.")
+                    : InvalidState(now, "cancel", now.Pending is null ? null : $"A {now.Pending.Action} of this payment is under way.");
+                return await keyed.RefuseAsync(key, refusal, _ => ResumeActionAsync(payment.Id, merchant, store, flow, cancellationToken), cancellationToken);
+        }
+        if (key is not null)
+        {
+            keyed.New();
+        }
+        return await keyed.RunAsync(key, payment.Id, () => flow.ContinueActionAsync(requested!, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>A capture or cancel abandoned mid-way: finish what is recorded, or answer the payment as it is.</summary>
+    private static async Task<StoredResponse> ResumeActionAsync(
+        string paymentId, MerchantContext merchant, PaymentStore store, PaymentFlow flow, CancellationToken cancellationToken)
+    {
+        var payment = (await store.FindForMerchantAsync(paymentId, merchant.MerchantId, cancellationToken))!;
+        return payment.Pending is not null ? await flow.ContinueActionAsync(payment, cancellationToken) : PaymentResponses.Ok(payment);
+    }
+
+    internal static async Task<IResult> CreateRefund(
+        HttpContext http, [FromHeader(Name = KeyedRequests.HeaderName)] string? idempotencyKey,
+        KeyedRequests keyed, PaymentStore store, PaymentFlow flow, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var merchant = http.GetMerchant();
+        if (PaymentValidation.ValidateIdempotencyKey(idempotencyKey) is { } keyError)
+        {
+            return Problems.BadRequest("invalid_request", keyError);
+        }
+        var (body, invalid) = await JsonBody.ReadAsync<CreateRefundRequest>(http.Request, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        if (string.IsNullOrEmpty(body!.Payment))
         {
             return Problems.BadRequest("invalid_request", "payment is required: the id (pay_...) of the payment to refund.");
         }
@@ -170,126 +166,88 @@ public static class CaptureRefundApi
         {
             return Problems.BadRequest("invalid_request", $"amount is a whole number of minor units from 1 to {PaymentValidation.MaxAmount}.");
         }
-        var merchantId = body.MerchantId!;
-        if (await store.FindForMerchantAsync(body.Payment, merchantId, cancellationToken) is not { } payment)
+        if (body.Reason is { } reason && !RefundReasons.Contains(reason))
+        {
+            return Problems.BadRequest("invalid_request", $"reason is one of: {string.Join(", ", RefundReasons)}.");
+        }
+        if (await store.FindForMerchantAsync(body.Payment, merchant.MerchantId, cancellationToken) is not { } payment)
         {
             return PaymentNotFound(body.Payment);
         }
-
-        // With an Idempotency-Key the refund id is derived from it: a retry finds the same refund and
-        // the same ledger transfer {refund_id}:refund, and finishes it if a crash interrupted it.
-        var refundId = idempotencyKey is null ? Ids.New("re") : Ids.Derived("re", merchantId, "refund", idempotencyKey);
-        Refund refund;
-        if (idempotencyKey is not null && await store.FindRefundAsync(refundId, cancellationToken) is { } earlier)
+        var key = keyed.KeyFor(merchant, idempotencyKey, "POST /v1/refunds", body.Payment, body.Amount?.ToString(CultureInfo.InvariantCulture), body.Reason);
+        Task<StoredResponse> Resume(string? refundId) => ResumeRefundAsync(refundId!, merchant, store, flow, cancellationToken);
+        if (!await keyed.TryLockAsync(key, cancellationToken))
         {
-            if (earlier.PaymentId != payment.Id || (body.Amount is { } asked && asked != earlier.Amount))
-            {
-                return Problems.Conflict("idempotency_key_in_use", "This Idempotency-Key was used for a different refund request.");
-            }
-            if (earlier.Status == RefundStatus.Succeeded)
-            {
-                http.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
-                return TypedResults.Created($"/v1/refunds/{earlier.Id}", earlier.ToResponse());
-            }
-            refund = earlier;
+            return await keyed.AnswerExistingAsync(key!, Resume, cancellationToken);
         }
-        else
+        if (payment.Status is not (PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded))
         {
-            if (payment.Status is not (PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded))
-            {
-                return InvalidState(payment, "refund");
-            }
-            var amount = body.Amount ?? payment.Refundable;
-            if (amount < 1 || amount > payment.Refundable)
-            {
-                return RefundExceedsCaptured(payment, amount);
-            }
-            refund = new Refund(refundId, payment.Id, merchantId, amount, payment.Currency, RefundStatus.Pending, idempotencyKey, time.GetUtcNow());
-            switch (await store.ReserveRefundAsync(refund, cancellationToken))
-            {
-                case ReserveRefundOutcome.Refused:
-                    // A concurrent refund or state change got there first; re-read to say which.
-                    var now = (await store.FindAsync(payment.Id, cancellationToken))!;
-                    return now.Status is PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded
-                        ? RefundExceedsCaptured(now, amount)
-                        : InvalidState(now, "refund");
-                case ReserveRefundOutcome.Exists:
-                    return Problems.Conflict("idempotency_key_in_use", "A refund with this Idempotency-Key is in flight; retry it.");
-            }
+            return await keyed.RefuseAsync(key, InvalidState(payment, "refund"), Resume, cancellationToken);
+        }
+        var amount = body.Amount ?? payment.Refundable;
+        if (amount < 1 || amount > payment.Refundable)
+        {
+            return await keyed.RefuseAsync(key, RefundExceedsCaptured(payment, amount), Resume, cancellationToken);
         }
 
-        try
+        // With an Idempotency-Key the refund id derives from it: a retry names the same ledger transfer {refund_id}:refund.
+        var refundId = idempotencyKey is null ? Ids.New("re") : Ids.Derived("re", merchant.MerchantId, "refund", idempotencyKey);
+        var refund = new Refund(refundId, payment.Id, merchant.MerchantId, amount, payment.Currency, RefundStatus.Pending, body.Reason, idempotencyKey, time.GetUtcNow());
+        switch (await store.ReserveRefundAsync(refund, key, cancellationToken))
         {
-            await ledger.RefundAsync(refund.PaymentId, refund.Id, refund.Amount, cancellationToken);
+            case WriteOutcome.KeyExists:
+                return await keyed.AnswerExistingAsync(key!, Resume, cancellationToken);
+            case WriteOutcome.ObjectExists:
+                return await keyed.RunAsync(key, refundId, () => Resume(refundId), cancellationToken);
+            case WriteOutcome.Refused:
+                // A concurrent refund or state change got there first; re-read to say which.
+                var now = (await store.FindAsync(payment.Id, cancellationToken))!;
+                return await keyed.RefuseAsync(key, now.Status is PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded
+                    ? RefundExceedsCaptured(now, amount)
+                    : InvalidState(now, "refund"), Resume, cancellationToken);
         }
-        catch (DownstreamException ex) when (!ex.Unavailable)
+        if (key is not null)
         {
-            // The ledger refused and wrote nothing: neither does the gateway.
-            await store.ReleaseRefundAsync(refund, cancellationToken);
-            return ex.Code == LedgerCodes.ExceedsCredits
-                ? Problems.Unprocessable("balance_insufficient",
-                    "The merchant's available balance does not cover this refund (refunds come out of the available balance, after fees).")
-                : Downstream(ex);
+            keyed.New();
         }
-        catch (DownstreamException ex)
-        {
-            // Unknown whether the ledger wrote it: the refund stays pending (its amount reserved) until a retry
-            // with the same Idempotency-Key completes it.
-            return Downstream(ex);
-        }
-
-        var completed = await store.CompleteRefundAsync(refund,
-            (r, p) => [new OutboxEvent(Ids.New("evt"), EventTypes.RefundSucceeded, r.MerchantId, new { Object = r.ToResponse(), Payment = p.ToResponse() }, Activity.Current?.Id)],
-            cancellationToken);
-        relay.Wake();
-        var done = completed?.Refund ?? (await store.FindRefundAsync(refund.Id, cancellationToken))!;
-        return TypedResults.Created($"/v1/refunds/{done.Id}", done.ToResponse());
+        return await keyed.RunAsync(key, refundId, () => flow.ContinueRefundAsync(refund, cancellationToken), cancellationToken);
     }
 
-    internal static async Task<Results<Ok<RefundResponse>, ProblemHttpResult>> GetRefund(string id, PaymentStore store, CancellationToken cancellationToken) =>
-        await store.FindRefundAsync(id, cancellationToken) is { } refund
+    private static async Task<StoredResponse> ResumeRefundAsync(
+        string refundId, MerchantContext merchant, PaymentStore store, PaymentFlow flow, CancellationToken cancellationToken)
+    {
+        var refund = (await store.FindRefundForMerchantAsync(refundId, merchant.MerchantId, cancellationToken))!;
+        return refund.Status == RefundStatus.Pending ? await flow.ContinueRefundAsync(refund, cancellationToken) : PaymentResponses.Created(refund);
+    }
+
+    internal static async Task<Results<Ok<RefundResponse>, ProblemHttpResult>> GetRefund(string id, HttpContext http, PaymentStore store, CancellationToken cancellationToken) =>
+        await store.FindRefundForMerchantAsync(id, http.GetMerchant().MerchantId, cancellationToken) is { } refund
             ? TypedResults.Ok(refund.ToResponse())
             : Problems.NotFound("refund_not_found", $"No refund {id}.");
 
-    /// <summary>Reads a JSON object body; anything else (not JSON, wrong types, not an object) is a 400 <c>invalid_request</c>.</summary>
-    private static async Task<(T? Body, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest http, CancellationToken cancellationToken) where T : class
+    internal static async Task<Results<Ok<ListResponse<RefundResponse>>, ProblemHttpResult>> ListRefunds(
+        HttpContext http, PaymentStore store, CancellationToken cancellationToken)
     {
-        try
+        var (query, invalid) = ListQueries.Parse(http.Request, allowPayment: true);
+        if (invalid is not null)
         {
-            var body = await JsonSerializer.DeserializeAsync<T>(http.Body, Json.StrictOptions, cancellationToken);
-            return body is null ? (null, Problems.BadRequest("invalid_request", "The body must be a JSON object.")) : (body, null);
+            return invalid;
         }
-        catch (JsonException ex)
+        if (await store.ListRefundsAsync(http.GetMerchant().MerchantId, query!, cancellationToken) is not { } page)
         {
-            return (null, Problems.BadRequest("invalid_request", $"The body is not valid JSON for this request: {ex.Message}"));
+            return Problems.BadRequest("invalid_request", "starting_after or ending_before is not one of your refunds.");
         }
+        return TypedResults.Ok(new ListResponse<RefundResponse>("list", "/v1/refunds", [.. page.Items.Select(r => r.ToResponse())], page.HasMore));
     }
-
-    private static OutboxEvent CanceledEvent(Payment p) =>
-        new(Ids.New("evt"), EventTypes.PaymentCanceled, p.MerchantId, new { Object = p.ToResponse(), Reason = p.CancellationReason }, Activity.Current?.Id);
 
     private static ProblemHttpResult PaymentNotFound(string id) => Problems.NotFound("payment_not_found", $"No payment {id}.");
 
-    private static ProblemHttpResult NotCapturable(Payment payment, string? why = null) =>
-        WithStatus(Problems.Create(StatusCodes.Status409Conflict, "payment_not_capturable", "The payment cannot be captured.",
-            why ?? $"Only a payment in requires_capture can be captured; this one is {payment.Status}."), payment);
+    private static StoredResponse InvalidState(Payment payment, string operation, string? why = null) =>
+        PaymentResponses.Problem(StatusCodes.Status409Conflict, "invalid_state", $"The payment cannot accept a {operation}.",
+            why ?? $"A {operation} is not possible for a payment in {payment.Status}.", payment);
 
-    private static ProblemHttpResult InvalidState(Payment payment, string operation, string? why = null) =>
-        WithStatus(Problems.Create(StatusCodes.Status409Conflict, "invalid_state", $"The payment cannot accept a {operation}.",
-            why ?? $"A {operation} is not possible for a payment in {payment.Status}."), payment);
-
-    private static ProblemHttpResult RefundExceedsCaptured(Payment payment, long amount) =>
-        WithStatus(Problems.Create(StatusCodes.Status422UnprocessableEntity, "refund_exceeds_captured", "The refund is larger than what remains.",
-            $"A refund of {amount} is more than the {payment.Refundable} still refundable ({payment.AmountCaptured} captured, {payment.AmountRefunded} refunded, {payment.AmountRefundPending} in flight)."), payment);
-
-    private static ProblemHttpResult WithStatus(ProblemDetails problem, Payment payment)
-    {
-        problem.Extensions["payment_id"] = payment.Id;
-        problem.Extensions["payment_status"] = payment.Status;
-        return TypedResults.Problem(problem);
-    }
-
-    private static ProblemHttpResult Downstream(DownstreamException ex) => ex.Unavailable
-        ? Problems.ServiceUnavailable($"{ex.Service}_unavailable", $"The {ex.Service} service did not answer in time; retry the request.")
-        : Problems.Result(StatusCodes.Status502BadGateway, $"{ex.Service}_error", "A dependency refused the request.", ex.Message);
+    private static StoredResponse RefundExceedsCaptured(Payment payment, long amount) =>
+        PaymentResponses.Problem(StatusCodes.Status422UnprocessableEntity, "refund_exceeds_captured", "The refund is larger than what remains.",
+            $"A refund of {amount} is more than the {payment.Refundable} still refundable ({payment.AmountCaptured} captured, {payment.AmountRefunded} refunded, {payment.AmountRefundPending} in flight).",
+            payment);
 }

@@ -5,7 +5,7 @@ namespace PaymentPlatform.Gateway.Payments;
 /// percentage rounded half-up to the minor unit, never more than the amount captured
 /// (contracts.md, "Money in the ledger"). A pure function; per-merchant rules arrive with merchants.
 /// </summary>
-internal sealed record FeeRule(int BasisPoints, long FixedMinorUnits)
+public sealed record FeeRule(int BasisPoints, long FixedMinorUnits)
 {
     /// <summary>The platform's default: 2.9 % + 30 minor units.</summary>
     public static readonly FeeRule Default = new(290, 30);

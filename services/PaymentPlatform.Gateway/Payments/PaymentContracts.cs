@@ -1,21 +1,23 @@
 namespace PaymentPlatform.Gateway.Payments;
 
 /// <summary>
-/// <c>POST /v1/payments</c>. Minimal for now: the merchant is named in the body because
-/// merchants and API keys arrive in "Gateway, part 1", which takes the merchant (and test
-/// or live mode) from the API key instead.
+/// <c>POST /v1/payments</c>, in Stripe's shape: the merchant (and test or live mode) comes from the API key.
+/// The PAN and CVC go to the vault and the processor only; they are never stored here nor logged.
 /// </summary>
 public sealed record CreatePaymentRequest(
-    string? MerchantId,
     long? Amount,
     string? Currency,
     string? CaptureMethod,
-    PaymentMethodData? PaymentMethodData);
+    PaymentMethodData? PaymentMethod,
+    string? Description,
+    Dictionary<string, string>? Metadata);
 
-/// <summary>Stripe's <c>payment_method_data</c>; only <c>card</c> for now. The PAN and CVC are never stored.</summary>
-public sealed record PaymentMethodData(string? Type, CardData? Card);
+/// <summary>A payment method: <c>card</c>, or <c>upi</c> (not enabled until "Gateway, part 2").</summary>
+public sealed record PaymentMethodData(string? Type, CardData? Card, UpiData? Upi);
 
 public sealed record CardData(string? Number, int? ExpMonth, int? ExpYear, string? Cvc);
+
+public sealed record UpiData(string? Handle);
 
 /// <summary>The public payment object.</summary>
 public sealed record PaymentResponse(
@@ -24,25 +26,34 @@ public sealed record PaymentResponse(
     string Status,
     long Amount,
     string Currency,
-    string MerchantId,
+    bool Livemode,
     string CaptureMethod,
+    PaymentMethodResponse? PaymentMethod,
     bool Review,
     IReadOnlyList<string> ReviewReasons,
     string? DeclineReason,
+    long AmountCaptured,
+    long Fee,
+    long AmountRefunded,
+    string? CancellationReason,
+    string? Description,
+    IReadOnlyDictionary<string, string> Metadata,
     long Created,
-    long AmountCaptured = 0,
-    long Fee = 0,
-    long AmountRefunded = 0,
-    string? CancellationReason = null);
+    long? ExpiresAt);
 
-/// <summary><c>POST /v1/payments/{id}/capture</c>: the merchant (until API keys) and an optional partial amount.</summary>
-public sealed record CapturePaymentRequest(string? MerchantId, long? AmountToCapture);
+/// <summary>What a payment shows of its method: never the PAN, only what the vault allows.</summary>
+public sealed record PaymentMethodResponse(string Type, CardResponse? Card);
 
-/// <summary><c>POST /v1/payments/{id}/cancel</c>: the merchant (until API keys).</summary>
-public sealed record CancelPaymentRequest(string? MerchantId);
+public sealed record CardResponse(string Brand, string Last4, int ExpMonth, int ExpYear, string Fingerprint);
+
+/// <summary><c>POST /v1/payments/{id}/capture</c>: an optional partial amount (the rest of the hold is released).</summary>
+public sealed record CapturePaymentRequest(long? AmountToCapture);
+
+/// <summary><c>POST /v1/payments/{id}/cancel</c>: an optional reason.</summary>
+public sealed record CancelPaymentRequest(string? CancellationReason);
 
 /// <summary><c>POST /v1/refunds</c>: the payment, and an amount (default: all that is still refundable).</summary>
-public sealed record CreateRefundRequest(string? MerchantId, string? Payment, long? Amount);
+public sealed record CreateRefundRequest(string? Payment, long? Amount, string? Reason);
 
 /// <summary>The public refund object.</summary>
 public sealed record RefundResponse(
@@ -51,9 +62,14 @@ public sealed record RefundResponse(
     long Amount,
     string Currency,
     string Payment,
-    string MerchantId,
     string Status,
+    string? Reason,
     long Created);
+
+/// <summary><c>GET /v1/balance</c>: per currency, what the merchant may pay out and what is still held.</summary>
+public sealed record BalanceResponse(string Object, bool Livemode, IReadOnlyList<BalanceAmount> Available, IReadOnlyList<BalanceAmount> Pending);
+
+public sealed record BalanceAmount(long Amount, string Currency);
 
 /// <summary>Refund statuses: <c>pending</c> only while the ledger has not answered.</summary>
 internal static class RefundStatus
@@ -65,12 +81,18 @@ internal static class RefundStatus
 /// <summary>Payment statuses (contracts.md, "Payments: states and test instruments").</summary>
 internal static class PaymentStatus
 {
+    public const string Processing = "processing";
     public const string RequiresCapture = "requires_capture";
     public const string Declined = "declined";
     public const string Succeeded = "succeeded";
     public const string PartiallyRefunded = "partially_refunded";
     public const string Refunded = "refunded";
     public const string Canceled = "canceled";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Processing, RequiresCapture, Declined, Succeeded, PartiallyRefunded, Refunded, Canceled,
+    };
 }
 
 /// <summary>The closed list of event types (contracts.md, "Event types").</summary>

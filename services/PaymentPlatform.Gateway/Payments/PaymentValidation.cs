@@ -1,66 +1,88 @@
-using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PaymentPlatform.Gateway.Infrastructure;
+using PaymentPlatform.Gateway.Vault;
+using PaymentPlatform.ServiceDefaults;
+using PaymentPlatform.ServiceDefaults.Http;
 
 namespace PaymentPlatform.Gateway.Payments;
 
-/// <summary>A request that passed validation, normalised (currency lowercase, card reduced to BIN and last4).</summary>
-internal sealed record ValidPayment(string MerchantId, long Amount, string Currency, string CaptureMethod, string? CardBin, string? CardLast4);
+/// <summary>A card as the request gave it: it goes to the vault and nowhere else.</summary>
+internal sealed record ValidCard(string Number, int ExpMonth, int ExpYear);
 
-/// <summary>Checks a <see cref="CreatePaymentRequest"/>; a pure function, so every rule is testable without a host.</summary>
-internal static partial class PaymentValidation
+/// <summary>A request that passed validation, normalised (currency lowercase, card number digits only).</summary>
+internal sealed record ValidPayment(
+    long Amount, string Currency, string CaptureMethod, ValidCard Card, string? Description, IReadOnlyDictionary<string, string> Metadata);
+
+/// <summary>Checks a <see cref="CreatePaymentRequest"/>; pure, so every rule is testable without a host.</summary>
+internal static class PaymentValidation
 {
-    /// <summary>Stripe's limit for two-decimal currencies: eight digits of minor units.</summary>
+    /// <summary>Stripe's limit: eight digits of minor units, whatever the currency's exponent.</summary>
     public const long MaxAmount = 99_999_999;
 
     public const int MaxIdempotencyKeyLength = 255;
+    public const int MaxDescriptionLength = 1000;
+    public const int MaxMetadataKeys = 50;
+    public const int MaxMetadataKeyLength = 40;
+    public const int MaxMetadataValueLength = 500;
 
-    /// <summary>Currencies with a ledger today; adding one is a configuration of the ledger, not a code change here.</summary>
-    public static readonly IReadOnlySet<string> Currencies = new HashSet<string>(StringComparer.Ordinal) { "usd", "eur", "gbp", "inr" };
-
-    public static (ValidPayment? Payment, string? Error) Validate(CreatePaymentRequest? request)
+    public static (ValidPayment? Payment, ProblemHttpResult? Problem) Validate(CreatePaymentRequest request, TimeProvider time)
     {
-        if (request is null)
+        var errors = new FieldErrors();
+        if (request.Amount is not { } amount)
         {
-            return (null, "The body must be a JSON object.");
+            errors.Add("amount", "is required: a whole number of minor units.");
         }
-        if (request.MerchantId is null || !MerchantIdPattern().IsMatch(request.MerchantId))
+        else if (amount < 1)
         {
-            return (null, "merchant_id is required and looks like mer_ followed by 1 to 64 letters or digits.");
+            errors.Add("amount", "must be at least 1 minor unit.");
         }
-        if (request.Amount is not { } amount || amount < 1 || amount > MaxAmount)
+        else if (amount > MaxAmount)
         {
-            return (null, $"amount is required: a whole number of minor units from 1 to {MaxAmount}.");
+            return (null, Problems.BadRequest("amount_too_large", $"amount is at most {MaxAmount} minor units."));
         }
+
         var currency = request.Currency?.ToLowerInvariant();
-        if (currency is null || !Currencies.Contains(currency))
+        if (currency is null || !Currencies.IsValid(currency))
         {
-            return (null, $"currency is required and is one of: {string.Join(", ", Currencies)}.");
+            errors.Add("currency", "is required: an ISO 4217 currency code such as usd, eur or jpy.");
         }
         var captureMethod = request.CaptureMethod ?? "automatic";
         if (captureMethod is not ("manual" or "automatic"))
         {
-            return (null, "capture_method is manual or automatic.");
+            errors.Add("capture_method", "is manual or automatic.");
+        }
+        if (request.Description is { Length: > MaxDescriptionLength })
+        {
+            errors.Add("description", $"is at most {MaxDescriptionLength} characters.");
+        }
+        ValidateMetadata(request.Metadata, errors);
+
+        ValidCard? card = null;
+        switch (request.PaymentMethod)
+        {
+            case null:
+                errors.Add("payment_method", "is required: {\"type\": \"card\", \"card\": {\"number\", \"exp_month\", \"exp_year\", \"cvc\"}}.");
+                break;
+            case { Type: "upi" }:
+                return (null, Problems.BadRequest("payment_method_not_enabled",
+                    "UPI payments are not enabled on this platform yet; they arrive with the payment-handle directory. Use type card."));
+            case { Type: "card", Card: { } given }:
+                card = ValidateCard(given, time, errors);
+                break;
+            case { Type: "card" }:
+                errors.Add("payment_method.card", "is required for type card.");
+                break;
+            default:
+                errors.Add("payment_method.type", "is card (upi is not enabled yet).");
+                break;
         }
 
-        string? bin = null, last4 = null;
-        if (request.PaymentMethodData is { } method)
+        if (errors.Problem() is { } problem)
         {
-            if (method.Type != "card" || method.Card?.Number is not { } number)
-            {
-                return (null, "payment_method_data has type card and a card.number.");
-            }
-            number = number.Replace(" ", "", StringComparison.Ordinal);
-            if (!CardNumberPattern().IsMatch(number) || !PassesLuhn(number))
-            {
-                return (null, "payment_method_data.card.number is not a valid card number.");
-            }
-            if (method.Card.ExpMonth is { } month && month is < 1 or > 12)
-            {
-                return (null, "payment_method_data.card.exp_month is from 1 to 12.");
-            }
-            bin = number[..6];
-            last4 = number[^4..];
+            return (null, problem);
         }
-        return (new ValidPayment(request.MerchantId, amount, currency, captureMethod, bin, last4), null);
+        return (new ValidPayment(request.Amount!.Value, currency!, captureMethod, card!, request.Description,
+            request.Metadata ?? new Dictionary<string, string>()), null);
     }
 
     public static string? ValidateIdempotencyKey(string? key) =>
@@ -68,26 +90,60 @@ internal static partial class PaymentValidation
             ? null
             : $"Idempotency-Key is 1 to {MaxIdempotencyKeyLength} printable ASCII characters.";
 
-    public static bool PassesLuhn(string digits)
+    private static ValidCard? ValidateCard(CardData card, TimeProvider time, FieldErrors errors)
     {
-        var sum = 0;
-        for (var i = 0; i < digits.Length; i++)
+        var valid = true;
+        if (CardNumber.Validate(card.Number, out var number) != CardNumberError.None)
         {
-            var d = digits[digits.Length - 1 - i] - '0';
-            if (i % 2 == 1)
-            {
-                d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-            }
-            sum += d;
+            // The number itself is never echoed back.
+            errors.Add("payment_method.card.number", "is not a valid card number (8 to 19 digits passing the Luhn check).");
+            valid = false;
         }
-        return sum % 10 == 0;
+        if (card.ExpMonth is not (>= 1 and <= 12))
+        {
+            errors.Add("payment_method.card.exp_month", "is required: 1 to 12.");
+            valid = false;
+        }
+        if (card.ExpYear is not (>= 2000 and <= 2100))
+        {
+            errors.Add("payment_method.card.exp_year", "is required: a four-digit year.");
+            valid = false;
+        }
+        if (card.Cvc is { } cvc && (cvc.Length is < 3 or > 4 || !cvc.All(char.IsAsciiDigit)))
+        {
+            errors.Add("payment_method.card.cvc", "is 3 or 4 digits.");
+            valid = false;
+        }
+        if (!valid)
+        {
+            return null;
+        }
+        var today = time.GetUtcNow();
+        if (card.ExpYear < today.Year || (card.ExpYear == today.Year && card.ExpMonth < today.Month))
+        {
+            errors.Add("payment_method.card", "has expired.");
+            return null;
+        }
+        return new ValidCard(number, card.ExpMonth!.Value, card.ExpYear!.Value);
     }
 
-    public static bool IsMerchantId(string? merchantId) => merchantId is not null && MerchantIdPattern().IsMatch(merchantId);
-
-    [GeneratedRegex("^mer_[A-Za-z0-9]{1,64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex MerchantIdPattern();
-
-    [GeneratedRegex("^[0-9]{12,19}$", RegexOptions.CultureInvariant)]
-    private static partial Regex CardNumberPattern();
+    private static void ValidateMetadata(Dictionary<string, string>? metadata, FieldErrors errors)
+    {
+        if (metadata is null)
+        {
+            return;
+        }
+        if (metadata.Count > MaxMetadataKeys)
+        {
+            errors.Add("metadata", $"has at most {MaxMetadataKeys} keys.");
+        }
+        foreach (var (key, value) in metadata)
+        {
+            if (key.Length is 0 or > MaxMetadataKeyLength || value is null || value.Length > MaxMetadataValueLength)
+            {
+                errors.Add("metadata", $"keys are 1 to {MaxMetadataKeyLength} characters and values strings of at most {MaxMetadataValueLength}.");
+                return;
+            }
+        }
+    }
 }

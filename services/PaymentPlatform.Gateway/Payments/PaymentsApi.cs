@@ -1,152 +1,117 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using PaymentPlatform.Gateway.Downstream;
-using PaymentPlatform.Gateway.Events;
+using PaymentPlatform.Gateway.Idempotency;
 using PaymentPlatform.Gateway.Infrastructure;
+using PaymentPlatform.Gateway.Merchants;
 using PaymentPlatform.Gateway.Payments;
+using PaymentPlatform.Gateway.RateLimiting;
+using PaymentPlatform.Gateway.Vault;
 using PaymentPlatform.ServiceDefaults;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>The public payments API.</summary>
+/// <summary>The public payments API: create, read and list (capture, cancel and refunds: <see cref="CaptureRefundApi"/>).</summary>
 public static class PaymentsApi
 {
+    private const string CreateOperation = "POST /v1/payments";
+
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        // Merchants and API keys arrive in "Gateway, part 1"; until then these routes are open
-        // and the merchant is named in the body.
-        var payments = app.MapGroup("/v1/payments");
+        var payments = app.MapGroup("/v1/payments").RequireMerchant().RequireMerchantRateLimit();
         payments.MapPost("/", CreatePayment);
+        payments.MapGet("/", ListPayments);
         payments.MapGet("/{id}", GetPayment);
         return app;
     }
 
-    internal static async Task<Results<Created<PaymentResponse>, ProblemHttpResult>> CreatePayment(
-        HttpRequest http,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        RiskClient risk,
-        LedgerClient ledger,
+    internal static async Task<IResult> CreatePayment(
+        HttpContext http,
+        [FromHeader(Name = KeyedRequests.HeaderName)] string? idempotencyKey,
+        KeyedRequests keyed,
+        CardVault vault,
         PaymentStore store,
-        RelaySignal relay,
+        PaymentFlow flow,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
+        var merchant = http.GetMerchant();
         if (PaymentValidation.ValidateIdempotencyKey(idempotencyKey) is { } keyError)
         {
             return Problems.BadRequest("invalid_request", keyError);
         }
-        CreatePaymentRequest? body;
-        try
+        var (body, invalid) = await JsonBody.ReadAsync<CreatePaymentRequest>(http.Request, cancellationToken);
+        if (invalid is not null)
         {
-            body = await JsonSerializer.DeserializeAsync<CreatePaymentRequest>(http.Body, Json.Options, cancellationToken);
+            return invalid;
         }
-        catch (JsonException ex)
+        var (request, problem) = PaymentValidation.Validate(body!, time);
+        if (problem is not null)
         {
-            return Problems.BadRequest("invalid_request", $"The body is not valid JSON for a payment: {ex.Message}");
-        }
-        var (request, error) = PaymentValidation.Validate(body);
-        if (request is null)
-        {
-            return Problems.BadRequest("invalid_request", error);
-        }
-        if (request.CaptureMethod == "automatic")
-        {
-            return Problems.Result(StatusCodes.Status501NotImplemented, "not_implemented_yet", "Not implemented yet.",
-                "Automatic capture arrives with \"Gateway, part 1\"; send capture_method manual.");
+            return problem;
         }
 
-        // With an Idempotency-Key the id is derived from it, so a retry finds the same payment,
-        // the same risk score and the same ledger hold; the primary key makes it exactly one.
-        var id = idempotencyKey is null ? Ids.New("pay") : Ids.Derived("pay", request.MerchantId, idempotencyKey);
-        if (idempotencyKey is not null && await store.FindAsync(id, cancellationToken) is { } earlier)
+        var valid = request!;
+        var key = keyed.KeyFor(merchant, idempotencyKey, CreateOperation,
+            valid.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture), valid.Currency, valid.CaptureMethod,
+            valid.Card.Number, $"{valid.Card.ExpMonth}/{valid.Card.ExpYear}", valid.Description,
+            JsonSerializer.Serialize(new SortedDictionary<string, string>(valid.Metadata.ToDictionary(), StringComparer.Ordinal)));
+        Task<StoredResponse> Resume(string? paymentId) => ResumeAsync(paymentId!, merchant, store, flow, cancellationToken);
+        if (key is not null && !await keyed.TryLockAsync(key, cancellationToken))
         {
-            return Replay(http, earlier, request);
+            return await keyed.AnswerExistingAsync(key, Resume, cancellationToken);
         }
 
-        try
-        {
-            var score = await risk.ScoreAsync(
-                new RiskScoreRequest(id, request.MerchantId, request.Amount, request.Currency, CardFingerprint: null,
-                    request.CardBin, request.CardLast4, Handle: null, TestMode: true),
-                cancellationToken);
-            var traceparent = Activity.Current?.Id;
-            var reasons = score.Reasons ?? [];
+        var card = await vault.StoreAsync(valid.Card.Number, valid.Card.ExpMonth, valid.Card.ExpYear, cancellationToken);
+        // With an Idempotency-Key the id is derived from it: a retry names the same payment, the same
+        // risk score and the same ledger hold, even if its key record was purged meanwhile.
+        var id = idempotencyKey is null ? Ids.New("pay") : Ids.Derived("pay", merchant.MerchantId, idempotencyKey);
+        var payment = new Payment(id, merchant.MerchantId, merchant.Livemode, valid.Amount, valid.Currency, PaymentStatus.Processing,
+            valid.CaptureMethod, new PaymentCard(card.Token, card.Brand, card.Bin, card.Last4, card.ExpMonth, card.ExpYear, card.Fingerprint),
+            valid.Description, valid.Metadata, idempotencyKey, time.GetUtcNow());
 
-            if (score.Decision == RiskScore.Block)
-            {
-                var declined = NewPayment(id, request, PaymentStatus.Declined, review: false, [], score.Score, "risk_blocked", idempotencyKey, time);
-                var declinedEvent = new OutboxEvent(Ids.New("evt"), EventTypes.PaymentDeclined, request.MerchantId,
-                    new { Object = declined.ToResponse(), Reason = "risk_blocked", Reasons = reasons }, traceparent);
-                if (!await store.InsertAsync(declined, [declinedEvent], cancellationToken))
-                {
-                    return Replay(http, (await store.FindAsync(id, cancellationToken))!, request);
-                }
-                relay.Wake();
-                return RiskBlocked(id, reasons);
-            }
-
-            await ledger.PlaceHoldAsync(id, request.MerchantId, request.Amount, request.Currency, cancellationToken);
-
-            var review = score.Decision == RiskScore.Review;
-            var payment = NewPayment(id, request, PaymentStatus.RequiresCapture, review, review ? reasons : [], score.Score, null, idempotencyKey, time);
-            List<OutboxEvent> events = [new(Ids.New("evt"), EventTypes.PaymentAuthorized, request.MerchantId, new { Object = payment.ToResponse() }, traceparent)];
-            if (review)
-            {
-                events.Add(new(Ids.New("evt"), EventTypes.PaymentReview, request.MerchantId, new { Object = payment.ToResponse(), Reasons = reasons }, traceparent));
-            }
-            if (!await store.InsertAsync(payment, events, cancellationToken))
-            {
-                return Replay(http, (await store.FindAsync(id, cancellationToken))!, request);
-            }
-            relay.Wake();
-            return TypedResults.Created($"/v1/payments/{id}", payment.ToResponse());
-        }
-        catch (DownstreamException ex) when (ex.Unavailable)
+        switch (await store.CreateProcessingAsync(payment, key, cancellationToken))
         {
-            return Problems.ServiceUnavailable($"{ex.Service}_unavailable", $"The {ex.Service} service did not answer in time; retry with the same Idempotency-Key.");
+            case WriteOutcome.KeyExists:
+                return await keyed.AnswerExistingAsync(key!, Resume, cancellationToken);
+            case WriteOutcome.ObjectExists:
+                return await keyed.RunAsync(key, id, () => Resume(id), cancellationToken);
         }
-        catch (DownstreamException ex)
+        if (key is not null)
         {
-            return Problems.Result(StatusCodes.Status502BadGateway, $"{ex.Service}_error", "A dependency refused the request.", ex.Message);
+            keyed.New();
         }
+        return await keyed.RunAsync(key, id, () => flow.CompleteAsync(payment, merchant.FeeRule, inquiry: false, cancellationToken), cancellationToken);
     }
 
-    internal static async Task<Results<Ok<PaymentResponse>, ProblemHttpResult>> GetPayment(string id, PaymentStore store, CancellationToken cancellationToken) =>
-        await store.FindAsync(id, cancellationToken) is { } payment
+    /// <summary>Another request's payment, abandoned mid-way (or already resolved): finish it, or answer its outcome.</summary>
+    private static async Task<StoredResponse> ResumeAsync(string paymentId, MerchantContext merchant, PaymentStore store, PaymentFlow flow, CancellationToken cancellationToken)
+    {
+        var payment = await store.FindForMerchantAsync(paymentId, merchant.MerchantId, cancellationToken)
+            ?? throw new InvalidOperationException($"The idempotency record names payment {paymentId}, which does not exist.");
+        return payment.Status == PaymentStatus.Processing
+            ? await flow.CompleteAsync(payment, merchant.FeeRule, inquiry: false, cancellationToken)
+            : PaymentResponses.Created(payment);
+    }
+
+    internal static async Task<Results<Ok<PaymentResponse>, ProblemHttpResult>> GetPayment(string id, HttpContext http, PaymentStore store, CancellationToken cancellationToken) =>
+        await store.FindForMerchantAsync(id, http.GetMerchant().MerchantId, cancellationToken) is { } payment
             ? TypedResults.Ok(payment.ToResponse())
             : Problems.NotFound("payment_not_found", $"No payment {id}.");
 
-    private static Payment NewPayment(string id, ValidPayment request, string status, bool review, IReadOnlyList<string> reasons,
-        double score, string? declineReason, string? idempotencyKey, TimeProvider time) =>
-        new(id, request.MerchantId, request.Amount, request.Currency, status, request.CaptureMethod, review, reasons, score,
-            declineReason, idempotencyKey, time.GetUtcNow());
-
-    /// <summary>A retry with the same Idempotency-Key: the original outcome again, or 409 if the request differs.</summary>
-    private static Results<Created<PaymentResponse>, ProblemHttpResult> Replay(HttpRequest http, Payment earlier, ValidPayment request)
+    internal static async Task<Results<Ok<ListResponse<PaymentResponse>>, ProblemHttpResult>> ListPayments(
+        HttpContext http, PaymentStore store, CancellationToken cancellationToken)
     {
-        var asked = NewPayment(earlier.Id, request, earlier.Status, false, [], 0, null, null, TimeProvider.System);
-        if (!earlier.SameRequestAs(asked))
+        var (query, invalid) = ListQueries.Parse(http.Request, allowStatus: true);
+        if (invalid is not null)
         {
-            return Problems.Conflict("idempotency_key_in_use", "This Idempotency-Key was used for a different payment request.");
+            return invalid;
         }
-        http.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
-        return earlier.Status == PaymentStatus.Declined
-            ? RiskBlocked(earlier.Id, reasons: null)
-            : TypedResults.Created($"/v1/payments/{earlier.Id}", earlier.ToResponse());
-    }
-
-    private static ProblemHttpResult RiskBlocked(string paymentId, IReadOnlyList<string>? reasons)
-    {
-        var problem = Problems.Create(StatusCodes.Status402PaymentRequired, "risk_blocked", "The payment was declined.",
-            "Risk scoring blocked this payment.");
-        problem.Extensions["payment_id"] = paymentId;
-        if (reasons is not null)
+        if (await store.ListPaymentsAsync(http.GetMerchant().MerchantId, query!, cancellationToken) is not { } page)
         {
-            problem.Extensions["reasons"] = reasons;
+            return Problems.BadRequest("invalid_request", "starting_after or ending_before is not one of your payments.");
         }
-        return TypedResults.Problem(problem);
+        return TypedResults.Ok(new ListResponse<PaymentResponse>("list", "/v1/payments", [.. page.Items.Select(p => p.ToResponse())], page.HasMore));
     }
 }
