@@ -16,11 +16,11 @@ public class CaptureRefundTests(PlatformFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task AFullCaptureMovesTheAmountLessTheFeeToAvailableAndTheFeeToFeesAndNotifyRecordsTheEvent()
     {
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        var paymentId = await NewPaymentAsync(gateway, merchantId, 1000);
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
+        var paymentId = await NewPaymentAsync(gateway, 1000);
 
-        var captured = await (await CaptureAsync(gateway, paymentId, merchantId)).ExpectAsync(HttpStatusCode.OK);
+        var captured = await (await CaptureAsync(gateway, paymentId)).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("succeeded", captured.GetProperty("status").GetString());
         Assert.Equal(1000, captured.GetProperty("amount_captured").GetInt64());
@@ -42,11 +42,11 @@ public class CaptureRefundTests(PlatformFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task APartialCaptureTakesTheFeeOnTheCapturedAmountRoundedHalfUpAndReleasesTheRestOfTheHold()
     {
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        var paymentId = await NewPaymentAsync(gateway, merchantId, 2000);
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
+        var paymentId = await NewPaymentAsync(gateway, 2000);
 
-        var captured = await (await CaptureAsync(gateway, paymentId, merchantId, amountToCapture: 500)).ExpectAsync(HttpStatusCode.OK);
+        var captured = await (await CaptureAsync(gateway, paymentId, amountToCapture: 500)).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("succeeded", captured.GetProperty("status").GetString());
         Assert.Equal(2000, captured.GetProperty("amount").GetInt64());
@@ -69,11 +69,11 @@ public class CaptureRefundTests(PlatformFixture fixture, ITestOutputHelper outpu
     [InlineData(100_000, 2_930)]
     public async Task TheFeeIsTwoPointNinePercentPlusThirtyRoundedHalfUpAndNeverMoreThanTheCapture(long amount, long expectedFee)
     {
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        var paymentId = await NewPaymentAsync(gateway, merchantId, amount);
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
+        var paymentId = await NewPaymentAsync(gateway, amount);
 
-        var captured = await (await CaptureAsync(gateway, paymentId, merchantId)).ExpectAsync(HttpStatusCode.OK);
+        var captured = await (await CaptureAsync(gateway, paymentId)).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal(expectedFee, captured.GetProperty("fee").GetInt64());
         using var ledger = await fixture.App.CreateInternalClientAsync("ledger");
@@ -83,9 +83,9 @@ public class CaptureRefundTests(PlatformFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task ACaptureRetriedAfterTheLedgerPostedItButBeforeTheGatewayRecordedItCompletesExactlyOnce()
     {
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        var paymentId = await NewPaymentAsync(gateway, merchantId, 1000);
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
+        var paymentId = await NewPaymentAsync(gateway, 1000);
         // As if the gateway crashed after the ledger answered: the posting exists, the payment is still requires_capture.
         using var ledger = await fixture.App.CreateInternalClientAsync("ledger");
         using (var posting = new HttpRequestMessage(HttpMethod.Post, $"/v1/payments/{paymentId}/capture") { Content = JsonContent.Create(new { amount = 1000, fee = 59 }) })
@@ -94,7 +94,7 @@ public class CaptureRefundTests(PlatformFixture fixture, ITestOutputHelper outpu
             await (await ledger.SendAsync(posting)).ExpectAsync(HttpStatusCode.Created);
         }
 
-        var captured = await (await CaptureAsync(gateway, paymentId, merchantId)).ExpectAsync(HttpStatusCode.OK);
+        var captured = await (await CaptureAsync(gateway, paymentId)).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal(("succeeded", 1000L, 59L),
             (captured.GetProperty("status").GetString(), captured.GetProperty("amount_captured").GetInt64(), captured.GetProperty("fee").GetInt64()));
@@ -108,37 +108,37 @@ public class CaptureRefundTests(PlatformFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task ACanceledPaymentReleasesItsHoldAndCanNeitherBeCapturedNorCanceledAgain()
     {
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        var paymentId = await NewPaymentAsync(gateway, merchantId, 1500);
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
+        var paymentId = await NewPaymentAsync(gateway, 1500);
 
-        var canceled = await (await gateway.PostAsJsonAsync($"/v1/payments/{paymentId}/cancel", new { merchant_id = merchantId })).ExpectAsync(HttpStatusCode.OK);
+        var canceled = await (await CancelAsync(gateway, paymentId)).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("canceled", canceled.GetProperty("status").GetString());
         Assert.Equal("requested_by_merchant", canceled.GetProperty("cancellation_reason").GetString());
         using var ledger = await fixture.App.CreateInternalClientAsync("ledger");
         Assert.Equal("void_pending", (await TransferAsync(ledger, $"{paymentId}:auth:void")).GetProperty("kind").GetString());
         Assert.Equal(0, (await AccountAsync(ledger, $"merchant:{merchantId}:usd:pending")).GetProperty("credits_pending").GetInt64());
-        await (await CaptureAsync(gateway, paymentId, merchantId)).ExpectProblemAsync(HttpStatusCode.Conflict, "payment_not_capturable");
-        await (await gateway.PostAsJsonAsync($"/v1/payments/{paymentId}/cancel", new { merchant_id = merchantId })).ExpectProblemAsync(HttpStatusCode.Conflict, "invalid_state");
-        await (await RefundAsync(gateway, merchantId, paymentId, 100)).ExpectProblemAsync(HttpStatusCode.Conflict, "invalid_state");
+        await (await CaptureAsync(gateway, paymentId)).ExpectProblemAsync(HttpStatusCode.Conflict, "payment_not_capturable");
+        await (await CancelAsync(gateway, paymentId)).ExpectProblemAsync(HttpStatusCode.Conflict, "invalid_state");
+        await (await RefundAsync(gateway, paymentId, 100)).ExpectProblemAsync(HttpStatusCode.Conflict, "invalid_state");
         Assert.Equal(["payment.authorized", "payment.canceled"], await EventTypesAsync(merchantId));
     }
 
     [Fact]
     public async Task APartialThenAFullRefundLeaveThePaymentRefundedAndEachIsRecordedByNotify()
     {
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
         // Refunds come out of the available balance, which is net of fees: an earlier sale covers them.
-        var earlier = await NewPaymentAsync(gateway, merchantId, 5000);
-        await (await CaptureAsync(gateway, earlier, merchantId)).ExpectAsync(HttpStatusCode.OK);   // available 5000 - 175
-        var paymentId = await NewPaymentAsync(gateway, merchantId, 1000);
-        await (await CaptureAsync(gateway, paymentId, merchantId)).ExpectAsync(HttpStatusCode.OK);  // available + 1000 - 59
+        var earlier = await NewPaymentAsync(gateway, 5000);
+        await (await CaptureAsync(gateway, earlier)).ExpectAsync(HttpStatusCode.OK);   // available 5000 - 175
+        var paymentId = await NewPaymentAsync(gateway, 1000);
+        await (await CaptureAsync(gateway, paymentId)).ExpectAsync(HttpStatusCode.OK);  // available + 1000 - 59
 
-        var partial = await (await RefundAsync(gateway, merchantId, paymentId, 300)).ExpectAsync(HttpStatusCode.Created);
+        var partial = await (await RefundAsync(gateway, paymentId, 300)).ExpectAsync(HttpStatusCode.Created);
         var afterPartial = await GetPaymentAsync(gateway, paymentId);
-        var rest = await (await RefundAsync(gateway, merchantId, paymentId, amount: null)).ExpectAsync(HttpStatusCode.Created);
+        var rest = await (await RefundAsync(gateway, paymentId, amount: null)).ExpectAsync(HttpStatusCode.Created);
         var afterRest = await GetPaymentAsync(gateway, paymentId);
 
         Assert.StartsWith("re_", partial.GetProperty("id").GetString(), StringComparison.Ordinal);
@@ -153,7 +153,7 @@ public class CaptureRefundTests(PlatformFixture fixture, ITestOutputHelper outpu
         var fetched = await (await gateway.GetAsync(new Uri($"/v1/refunds/{refundId}", UriKind.Relative))).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal((refundId, 700L, "succeeded"), (fetched.GetProperty("id").GetString(), fetched.GetProperty("amount").GetInt64(), fetched.GetProperty("status").GetString()));
         await (await gateway.GetAsync(new Uri("/v1/refunds/re_000000000000000000000000", UriKind.Relative))).ExpectProblemAsync(HttpStatusCode.NotFound, "refund_not_found");
-        await (await RefundAsync(gateway, merchantId, paymentId, 1)).ExpectProblemAsync(HttpStatusCode.Conflict, "invalid_state");
+        await (await RefundAsync(gateway, paymentId, 1)).ExpectProblemAsync(HttpStatusCode.Conflict, "invalid_state");
 
         using var ledger = await fixture.App.CreateInternalClientAsync("ledger");
         Assert.Equal(4825 + 941 - 1000, await NetCreditAsync(ledger, $"merchant:{merchantId}:usd:available"));
@@ -169,16 +169,17 @@ public class CaptureRefundTests(PlatformFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task ARefundRetriedWithTheSameIdempotencyKeyIsTheSameRefundAndMovesMoneyOnce()
     {
-        var merchantId = Probes.NewMerchantId();
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
         var key = Guid.NewGuid().ToString();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        var paymentId = await NewPaymentAsync(gateway, merchantId, 1000);
-        await (await CaptureAsync(gateway, paymentId, merchantId)).ExpectAsync(HttpStatusCode.OK);
+        var paymentId = await NewPaymentAsync(gateway, 1000);
+        await (await CaptureAsync(gateway, paymentId)).ExpectAsync(HttpStatusCode.OK);
 
-        var first = await (await RefundAsync(gateway, merchantId, paymentId, 200, key)).ExpectAsync(HttpStatusCode.Created);
-        using var retryResponse = await RefundAsync(gateway, merchantId, paymentId, 200, key);
+        var first = await (await RefundAsync(gateway, paymentId, 200, key)).ExpectAsync(HttpStatusCode.Created);
+        using var retryResponse = await RefundAsync(gateway, paymentId, 200, key);
         var retry = await retryResponse.ExpectAsync(HttpStatusCode.Created);
-        await (await RefundAsync(gateway, merchantId, paymentId, 300, key)).ExpectProblemAsync(HttpStatusCode.Conflict, "idempotency_key_in_use");
+        // The same key for a different request (another amount): refused, nothing written (was 409 idempotency_key_in_use).
+        await (await RefundAsync(gateway, paymentId, 300, key)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
 
         Assert.Equal(first.GetProperty("id").GetString(), retry.GetProperty("id").GetString());
         Assert.Equal("true", Assert.Single(retryResponse.Headers.GetValues("Idempotent-Replayed")));
@@ -193,13 +194,13 @@ public class CaptureRefundTests(PlatformFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task ARefundBeyondWhatWasCapturedIsRefusedAndWritesNothing()
     {
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        var paymentId = await NewPaymentAsync(gateway, merchantId, 1000);
-        await (await RefundAsync(gateway, merchantId, paymentId, 100)).ExpectProblemAsync(HttpStatusCode.Conflict, "invalid_state");   // not captured yet
-        await (await CaptureAsync(gateway, paymentId, merchantId, amountToCapture: 600)).ExpectAsync(HttpStatusCode.OK);
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
+        var paymentId = await NewPaymentAsync(gateway, 1000);
+        await (await RefundAsync(gateway, paymentId, 100)).ExpectProblemAsync(HttpStatusCode.Conflict, "invalid_state");   // not captured yet
+        await (await CaptureAsync(gateway, paymentId, amountToCapture: 600)).ExpectAsync(HttpStatusCode.OK);
 
-        var problem = await (await RefundAsync(gateway, merchantId, paymentId, 601)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "refund_exceeds_captured");
+        var problem = await (await RefundAsync(gateway, paymentId, 601)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "refund_exceeds_captured");
 
         Assert.Equal(paymentId, problem.GetProperty("payment_id").GetString());
         await AssertNoRefundWrittenAsync(merchantId, paymentId);
@@ -208,30 +209,30 @@ public class CaptureRefundTests(PlatformFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task ARefundTheMerchantsAvailableBalanceCannotCoverIsRefusedAndWritesNothing()
     {
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        var paymentId = await NewPaymentAsync(gateway, merchantId, 1000);
-        await (await CaptureAsync(gateway, paymentId, merchantId)).ExpectAsync(HttpStatusCode.OK);   // available 941
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
+        var paymentId = await NewPaymentAsync(gateway, 1000);
+        await (await CaptureAsync(gateway, paymentId)).ExpectAsync(HttpStatusCode.OK);   // available 941
 
-        await (await RefundAsync(gateway, merchantId, paymentId, amount: null)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "balance_insufficient");
+        await (await RefundAsync(gateway, paymentId, amount: null)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "balance_insufficient");
 
         await AssertNoRefundWrittenAsync(merchantId, paymentId);
         using var ledger = await fixture.App.CreateInternalClientAsync("ledger");
         Assert.Equal(941, await NetCreditAsync(ledger, $"merchant:{merchantId}:usd:available"));
         // The reservation was released: what the balance covers can still be refunded.
-        await (await RefundAsync(gateway, merchantId, paymentId, 941)).ExpectAsync(HttpStatusCode.Created);
+        await (await RefundAsync(gateway, paymentId, 941)).ExpectAsync(HttpStatusCode.Created);
     }
 
     [Fact]
     public async Task ASecondCaptureIsRefusedAndTheLedgerHoldsOneCapture()
     {
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        var paymentId = await NewPaymentAsync(gateway, merchantId, 1000);
-        await (await CaptureAsync(gateway, paymentId, merchantId, amountToCapture: 400)).ExpectAsync(HttpStatusCode.OK);
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
+        var paymentId = await NewPaymentAsync(gateway, 1000);
+        await (await CaptureAsync(gateway, paymentId, amountToCapture: 400)).ExpectAsync(HttpStatusCode.OK);
 
-        await (await CaptureAsync(gateway, paymentId, merchantId, amountToCapture: 400)).ExpectProblemAsync(HttpStatusCode.Conflict, "payment_not_capturable");
-        await (await CaptureAsync(gateway, paymentId, merchantId)).ExpectProblemAsync(HttpStatusCode.Conflict, "payment_not_capturable");
+        await (await CaptureAsync(gateway, paymentId, amountToCapture: 400)).ExpectProblemAsync(HttpStatusCode.Conflict, "payment_not_capturable");
+        await (await CaptureAsync(gateway, paymentId)).ExpectProblemAsync(HttpStatusCode.Conflict, "payment_not_capturable");
 
         Assert.Equal(400, (await GetPaymentAsync(gateway, paymentId)).GetProperty("amount_captured").GetInt64());
         var ledgerDb = await fixture.App.GetConnectionStringAsync("ledgerdb");
@@ -242,37 +243,45 @@ public class CaptureRefundTests(PlatformFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task AnotherMerchantGets404ForCaptureCancelAndRefundAndThePaymentIsUntouched()
     {
-        var merchantId = Probes.NewMerchantId();
-        var other = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        var paymentId = await NewPaymentAsync(gateway, merchantId, 1000);
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        using var other = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
+        var paymentId = await NewPaymentAsync(gateway, 1000);
 
-        await (await CaptureAsync(gateway, paymentId, other)).ExpectProblemAsync(HttpStatusCode.NotFound, "payment_not_found");
-        await (await gateway.PostAsJsonAsync($"/v1/payments/{paymentId}/cancel", new { merchant_id = other })).ExpectProblemAsync(HttpStatusCode.NotFound, "payment_not_found");
-        await (await CaptureAsync(gateway, paymentId, merchantId)).ExpectAsync(HttpStatusCode.OK);
-        await (await RefundAsync(gateway, other, paymentId, 100)).ExpectProblemAsync(HttpStatusCode.NotFound, "payment_not_found");
-        await (await CaptureAsync(gateway, "pay_000000000000000000000000", merchantId)).ExpectProblemAsync(HttpStatusCode.NotFound, "payment_not_found");
+        await (await CaptureAsync(other.Client, paymentId)).ExpectProblemAsync(HttpStatusCode.NotFound, "payment_not_found");
+        await (await CancelAsync(other.Client, paymentId)).ExpectProblemAsync(HttpStatusCode.NotFound, "payment_not_found");
+        await (await other.Client.GetAsync(new Uri($"/v1/payments/{paymentId}", UriKind.Relative))).ExpectProblemAsync(HttpStatusCode.NotFound, "payment_not_found");
+        await (await CaptureAsync(gateway, paymentId)).ExpectAsync(HttpStatusCode.OK);
+        await (await RefundAsync(other.Client, paymentId, 100)).ExpectProblemAsync(HttpStatusCode.NotFound, "payment_not_found");
+        await (await CaptureAsync(gateway, "pay_000000000000000000000000")).ExpectProblemAsync(HttpStatusCode.NotFound, "payment_not_found");
 
         Assert.Equal(0, (await GetPaymentAsync(gateway, paymentId)).GetProperty("amount_refunded").GetInt64());
         var paymentsDb = await fixture.App.GetConnectionStringAsync("paymentsdb");
-        Assert.Empty(await Probes.QueryAsync(paymentsDb!, "SELECT id FROM events WHERE merchant_id = $1", other));
+        Assert.Empty(await Probes.QueryAsync(paymentsDb!, "SELECT id FROM events WHERE merchant_id = $1", other.Id));
     }
 
     [Fact]
     public async Task OfConcurrentCapturesOfOnePaymentExactlyOneSucceeds()
     {
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        var paymentId = await NewPaymentAsync(gateway, merchantId, 1000);
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
+        var paymentId = await NewPaymentAsync(gateway, 1000);
 
         // Same amount (the ledger answers created once, exists to the rest) and other amounts (the ledger refuses them).
-        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => CaptureAsync(gateway, paymentId, merchantId, amountToCapture: i % 2 == 0 ? 700 : 700 + i)));
+        var amounts = Enumerable.Range(0, 12).Select(i => i % 2 == 0 ? 700L : 700 + i).ToArray();
+        var responses = await Task.WhenAll(amounts.Select(amount => CaptureAsync(gateway, paymentId, amountToCapture: amount)));
 
         var statuses = responses.Select(r => r.StatusCode).ToArray();
-        output.WriteLine(string.Join(", ", statuses.Select(s => (int)s)));
+        output.WriteLine(string.Join(", ", statuses.Select((s, i) => $"{amounts[i]}: {(int)s}")));
+        Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        foreach (var refused in responses.Where(r => r.StatusCode == HttpStatusCode.Conflict))
+        {
+            await refused.ExpectProblemAsync(HttpStatusCode.Conflict, "payment_not_capturable");
+        }
+        // Exactly one capture wins; every other request, the same amount or not, is refused and writes nothing.
         Assert.Single(statuses, HttpStatusCode.OK);
-        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
         var winner = await responses.Single(r => r.StatusCode == HttpStatusCode.OK).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("succeeded", winner.GetProperty("status").GetString());
         var captured = winner.GetProperty("amount_captured").GetInt64();
         var ledgerDb = await fixture.App.GetConnectionStringAsync("ledgerdb");
         var capture = Assert.Single(await Probes.QueryAsync(ledgerDb!, "SELECT amount FROM transfers WHERE id = $1", $"{paymentId}:capture"));
@@ -282,21 +291,21 @@ public class CaptureRefundTests(PlatformFixture fixture, ITestOutputHelper outpu
     }
 
     [Theory]
-    [InlineData("{\"merchant_id\": \"MERCHANT\", \"amount_to_capture\": 1001}", HttpStatusCode.UnprocessableEntity, "amount_too_large")]
-    [InlineData("{\"merchant_id\": \"MERCHANT\", \"amount_to_capture\": 0}", HttpStatusCode.BadRequest, "invalid_request")]
-    [InlineData("{\"merchant_id\": \"MERCHANT\", \"amount_to_capture\": \"500\"}", HttpStatusCode.BadRequest, "invalid_request")]
-    [InlineData("{\"merchant_id\": \"MERCHANT\", \"amount_to_capture\": 1.5}", HttpStatusCode.BadRequest, "invalid_request")]
-    [InlineData("{\"amount_to_capture\": 500}", HttpStatusCode.BadRequest, "invalid_request")]
+    [InlineData("{\"amount_to_capture\": 1001}", HttpStatusCode.UnprocessableEntity, "amount_too_large")]
+    [InlineData("{\"amount_to_capture\": 0}", HttpStatusCode.BadRequest, "invalid_request")]
+    [InlineData("{\"amount_to_capture\": \"500\"}", HttpStatusCode.BadRequest, "invalid_request")]
+    [InlineData("{\"amount_to_capture\": 1.5}", HttpStatusCode.BadRequest, "invalid_request")]
+    [InlineData("{\"amount_to_capture\": -500}", HttpStatusCode.BadRequest, "invalid_request")]
     [InlineData("[]", HttpStatusCode.BadRequest, "invalid_request")]
     [InlineData("not json", HttpStatusCode.BadRequest, "invalid_request")]
     public async Task AnInvalidCaptureIsA4xxProblemAndLeavesThePaymentAsItWas(string body, HttpStatusCode status, string code)
     {
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        var paymentId = await NewPaymentAsync(gateway, merchantId, 1000);
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
+        var paymentId = await NewPaymentAsync(gateway, 1000);
 
         using var response = await gateway.PostAsync(new Uri($"/v1/payments/{paymentId}/capture", UriKind.Relative),
-            new StringContent(body.Replace("MERCHANT", merchantId, StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json"));
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         await response.ExpectProblemAsync(status, code);
         Assert.Equal("requires_capture", (await GetPaymentAsync(gateway, paymentId)).GetProperty("status").GetString());
@@ -304,41 +313,49 @@ public class CaptureRefundTests(PlatformFixture fixture, ITestOutputHelper outpu
     }
 
     [Theory]
-    [InlineData("{\"merchant_id\": \"MERCHANT\", \"payment\": \"PAYMENT\", \"amount\": 0}")]
-    [InlineData("{\"merchant_id\": \"MERCHANT\", \"payment\": \"PAYMENT\", \"amount\": \"1\"}")]
-    [InlineData("{\"merchant_id\": \"MERCHANT\", \"amount\": 100}")]
-    [InlineData("{\"payment\": \"PAYMENT\", \"amount\": 100}")]
-    [InlineData("{\"merchant_id\": \"MERCHANT\", \"payment\": \"PAYMENT\"")]
+    [InlineData("{\"payment\": \"PAYMENT\", \"amount\": 0}")]
+    [InlineData("{\"payment\": \"PAYMENT\", \"amount\": \"1\"}")]
+    [InlineData("{\"amount\": 100}")]
+    [InlineData("{\"payment\": \"PAYMENT\", \"amount\": 100, \"reason\": \"because\"}")]
+    [InlineData("{\"payment\": \"PAYMENT\"")]
     public async Task AnInvalidRefundRequestIs400AndWritesNothing(string body)
     {
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        var paymentId = await NewPaymentAsync(gateway, merchantId, 1000);
-        await (await CaptureAsync(gateway, paymentId, merchantId)).ExpectAsync(HttpStatusCode.OK);
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
+        var paymentId = await NewPaymentAsync(gateway, 1000);
+        await (await CaptureAsync(gateway, paymentId)).ExpectAsync(HttpStatusCode.OK);
 
         using var response = await gateway.PostAsync(new Uri("/v1/refunds", UriKind.Relative),
-            new StringContent(body.Replace("MERCHANT", merchantId, StringComparison.Ordinal).Replace("PAYMENT", paymentId, StringComparison.Ordinal),
+            new StringContent(body.Replace("PAYMENT", paymentId, StringComparison.Ordinal),
                 System.Text.Encoding.UTF8, "application/json"));
 
         await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid_request");
         await AssertNoRefundWrittenAsync(merchantId, paymentId);
     }
 
-    private static async Task<string> NewPaymentAsync(HttpClient gateway, string merchantId, long amount)
+    /// <summary>A manual-capture payment (requires_capture) of <paramref name="gateway"/>'s merchant.</summary>
+    private static async Task<string> NewPaymentAsync(HttpClient gateway, long amount)
     {
-        using var response = await Probes.PostPaymentAsync(gateway, merchantId, amount: amount);
-        return (await response.ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        using var response = await Probes.PostPaymentAsync(gateway, amount: amount, captureMethod: "manual");
+        var payment = await response.ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("requires_capture", payment.GetProperty("status").GetString());
+        return payment.GetProperty("id").GetString()!;
     }
 
-    private static Task<HttpResponseMessage> CaptureAsync(HttpClient gateway, string paymentId, string merchantId, long? amountToCapture = null) =>
-        gateway.PostAsJsonAsync($"/v1/payments/{paymentId}/capture",
-            amountToCapture is null ? (object)new { merchant_id = merchantId } : new { merchant_id = merchantId, amount_to_capture = amountToCapture });
+    /// <summary>A capture as <paramref name="gateway"/>'s merchant: the whole amount with no body, or <paramref name="amountToCapture"/>.</summary>
+    private static Task<HttpResponseMessage> CaptureAsync(HttpClient gateway, string paymentId, long? amountToCapture = null) =>
+        amountToCapture is null
+            ? gateway.PostAsync(new Uri($"/v1/payments/{paymentId}/capture", UriKind.Relative), content: null)
+            : gateway.PostAsJsonAsync($"/v1/payments/{paymentId}/capture", new { amount_to_capture = amountToCapture });
 
-    private static async Task<HttpResponseMessage> RefundAsync(HttpClient gateway, string merchantId, string paymentId, long? amount, string? idempotencyKey = null)
+    private static Task<HttpResponseMessage> CancelAsync(HttpClient gateway, string paymentId) =>
+        gateway.PostAsync(new Uri($"/v1/payments/{paymentId}/cancel", UriKind.Relative), content: null);
+
+    private static async Task<HttpResponseMessage> RefundAsync(HttpClient gateway, string paymentId, long? amount, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/refunds")
         {
-            Content = JsonContent.Create(amount is null ? (object)new { merchant_id = merchantId, payment = paymentId } : new { merchant_id = merchantId, payment = paymentId, amount }),
+            Content = JsonContent.Create(amount is null ? (object)new { payment = paymentId } : new { payment = paymentId, amount }),
         };
         if (idempotencyKey is not null)
         {

@@ -59,10 +59,17 @@ public class DashboardTelemetryTests(DashboardPlatformFixture fixture, ITestOutp
         // The merchant's own trace context, as a merchant's instrumented client would send it.
         var traceId = RandomNumberGenerator.GetHexString(32, lowercase: true);
         var merchantSpanId = RandomNumberGenerator.GetHexString(16, lowercase: true);
-        using var gateway = fixture.App.CreateHttpClient("gateway");
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var gateway = merchant.Client;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/payments")
         {
-            Content = JsonContent.Create(new { merchant_id = $"mer_{Guid.NewGuid():N}", amount = 1000, currency = "usd", capture_method = "manual" }),
+            Content = JsonContent.Create(new
+            {
+                amount = 1000,
+                currency = "usd",
+                capture_method = "manual",
+                payment_method = new { type = "card", card = new { number = Probes.NewCardNumber(), exp_month = 12, exp_year = 2030, cvc = "123" } },
+            }),
         };
         request.Headers.Add("traceparent", $"00-{traceId}-{merchantSpanId}-01");
 

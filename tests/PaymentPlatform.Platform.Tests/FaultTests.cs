@@ -12,11 +12,11 @@ public class LedgerCrashTests(LedgerCrashFixture fixture, ITestOutputHelper outp
     public async Task ALedgerReplicaKilledAfterCommittingTheHoldIsSurvivedAndTheHoldExistsOnce()
     {
         output.WriteLine($"AppHost with two ledger replicas healthy in {fixture.StartupTime.TotalSeconds:0.0} s.");
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
         var before = DateTimeOffset.UtcNow;
 
-        using var response = await Probes.PostPaymentAsync(gateway, merchantId, amount: 4200);
+        using var response = await Probes.PostPaymentAsync(gateway, amount: 4200);
 
         var after = DateTimeOffset.UtcNow;
         // The failpoint fired during this request: it is the first hold this platform committed.
@@ -40,10 +40,9 @@ public class RelayCrashTests(RelayCrashFixture fixture, ITestOutputHelper output
     public async Task AnEventXaddedJustBeforeTheRelayWasKilledIsSentAgainAndRecordedByNotifyOnce()
     {
         output.WriteLine($"AppHost with the relay failpoint healthy in {fixture.StartupTime.TotalSeconds:0.0} s.");
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        var merchantId = Probes.NewMerchantId();
+        using var merchant = await fixture.App.CreateMerchantAsync();
 
-        using var response = await Probes.PostPaymentAsync(gateway, merchantId);
+        using var response = await Probes.PostPaymentAsync(merchant.Client);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var paymentId = (await Probes.ReadJsonAsync(response)).GetProperty("id").GetString()!;

@@ -65,24 +65,25 @@ public class NotifyCrashTests(NotifyCrashFixture fixture, ITestOutputHelper outp
     {
         output.WriteLine($"AppHost with notify's test configuration healthy in {fixture.StartupTime.TotalSeconds:0.0} s.");
         await using var receiver = await SlowReceiver.StartAsync(TimeSpan.FromMilliseconds(200));
-        var merchantId = Probes.NewMerchantId();
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var merchantId = merchant.Id;
         using var notify = await fixture.App.CreateInternalClientAsync("notify");
         using var created = await notify.PostJsonAsync($"/v1/merchants/{merchantId}/endpoints",
             new { url = receiver.Url, enabled_events = new[] { "*" }, description = "crash test" });
         var secret = (await created.ExpectAsync(HttpStatusCode.Created)).GetProperty("secret").GetString()!;
-        using var gateway = fixture.App.CreateHttpClient("gateway");
+        var gateway = merchant.Client;
 
         // Deliveries in flight (the receiver takes 200 ms each) when notify is killed.
-        await CreatePaymentsAsync(gateway, merchantId, 10);
+        await CreatePaymentsAsync(gateway, 10);
         await Probes.EventuallyAsync(() => Task.FromResult(receiver.Count > 0), Probes.EventTimeout, "the first webhook to arrive");
         fixture.App.ResourceCommands.Kill("notify");
         output.WriteLine($"killed notify with {receiver.Count} webhooks received");
-        await CreatePaymentsAsync(gateway, merchantId, 10);
+        await CreatePaymentsAsync(gateway, 10);
 
         // kill -9 Redis: the stream survives in the AOF (appendfsync always); relays and consumers reconnect.
         fixture.App.ResourceCommands.Kill("cache");
         output.WriteLine($"killed cache with {receiver.Count} webhooks received");
-        await CreatePaymentsAsync(gateway, merchantId, 10);
+        await CreatePaymentsAsync(gateway, 10);
 
         var paymentsDb = await fixture.App.GetConnectionStringAsync("paymentsdb");
         var expected = (await Probes.QueryAsync(paymentsDb!, "SELECT id FROM events WHERE merchant_id = $1", merchantId)).Select(r => (string)r[0]!).ToHashSet();
@@ -105,19 +106,20 @@ public class NotifyCrashTests(NotifyCrashFixture fixture, ITestOutputHelper outp
     public async Task EveryEventIsDeliveredAtLeastOnceThoughPostgresIsKilledMidDelivery()
     {
         await using var receiver = await SlowReceiver.StartAsync(TimeSpan.FromMilliseconds(200));
-        var merchantId = Probes.NewMerchantId();
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var merchantId = merchant.Id;
         using var notify = await fixture.App.CreateInternalClientAsync("notify");
         using var created = await notify.PostJsonAsync($"/v1/merchants/{merchantId}/endpoints",
             new { url = receiver.Url, enabled_events = new[] { "*" }, description = "postgres crash test" });
         var secret = (await created.ExpectAsync(HttpStatusCode.Created)).GetProperty("secret").GetString()!;
-        using var gateway = fixture.App.CreateHttpClient("gateway");
-        await CreatePaymentsAsync(gateway, merchantId, 10);
+        var gateway = merchant.Client;
+        await CreatePaymentsAsync(gateway, 10);
         await Probes.EventuallyAsync(() => Task.FromResult(receiver.Count > 0), Probes.EventTimeout, "the first webhook to arrive");
 
         // kill -9 PostgreSQL (every service's database) while deliveries are in flight and results unwritten.
         fixture.App.ResourceCommands.Kill("postgres");
         output.WriteLine($"killed postgres with {receiver.Count} webhooks received");
-        await CreatePaymentsAsync(gateway, merchantId, 10);
+        await CreatePaymentsAsync(gateway, 10);
 
         // This process's pooled connections died with the server.
         Npgsql.NpgsqlConnection.ClearAllPools();
@@ -132,16 +134,17 @@ public class NotifyCrashTests(NotifyCrashFixture fixture, ITestOutputHelper outp
     }
 
     /// <summary>Creates payments, retrying each (same Idempotency-Key) while a killed dependency restarts.</summary>
-    private static async Task CreatePaymentsAsync(HttpClient gateway, string merchantId, int count)
+    private static async Task CreatePaymentsAsync(HttpClient gateway, int count)
     {
         for (var i = 0; i < count; i++)
         {
             var key = Guid.NewGuid().ToString();
+            var card = Probes.NewCardNumber();   // the retries are the same request
             await Probes.EventuallyAsync(async () =>
             {
                 try
                 {
-                    using var response = await Probes.PostPaymentAsync(gateway, merchantId, idempotencyKey: key);
+                    using var response = await Probes.PostPaymentAsync(gateway, card, idempotencyKey: key);
                     return response.StatusCode == HttpStatusCode.Created;
                 }
                 catch (HttpRequestException)

@@ -11,10 +11,10 @@ public class PaymentPathTests(PlatformFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task APaymentIsStoredHeldInTheLedgerAndRecordedByNotifyWithTheSameIds()
     {
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
 
-        using var response = await Probes.PostPaymentAsync(gateway, merchantId, amount: 2500);
+        using var response = await Probes.PostPaymentAsync(gateway, amount: 2500);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var payment = await Probes.ReadJsonAsync(response);
@@ -24,7 +24,8 @@ public class PaymentPathTests(PlatformFixture fixture, ITestOutputHelper output)
         Assert.Equal("requires_capture", payment.GetProperty("status").GetString());
         Assert.Equal(2500, payment.GetProperty("amount").GetInt64());
         Assert.Equal("usd", payment.GetProperty("currency").GetString());
-        Assert.Equal(merchantId, payment.GetProperty("merchant_id").GetString());
+        // The merchant is the API key's: the payment object no longer names it, the row below does.
+        Assert.False(payment.TryGetProperty("merchant_id", out _), payment.ToString());
 
         // paymentsdb: the payment and its outbox event, written in one transaction.
         var paymentsDb = await fixture.App.GetConnectionStringAsync("paymentsdb");
@@ -60,15 +61,16 @@ public class PaymentPathTests(PlatformFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task ACardThatRiskBlocksIsDeclinedWith402AndPlacesNoHold()
     {
-        var merchantId = Probes.NewMerchantId();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
 
-        using var response = await Probes.PostPaymentAsync(gateway, merchantId, card: "4000000000004954");
+        using var response = await Probes.PostPaymentAsync(gateway, card: "4000000000004954");
 
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await Probes.ReadJsonAsync(response);
         Assert.Equal("https://paymentplatform.dev/problems/risk_blocked", problem.GetProperty("type").GetString());
+        Assert.Equal("risk_blocked", problem.GetProperty("decline_code").GetString());
         var paymentId = problem.GetProperty("payment_id").GetString()!;
 
         var ledgerDb = await fixture.App.GetConnectionStringAsync("ledgerdb");
@@ -82,41 +84,53 @@ public class PaymentPathTests(PlatformFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task ARetryWithTheSameIdempotencyKeyAnswersTheSamePaymentAndHoldsOnce()
     {
-        var merchantId = Probes.NewMerchantId();
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var (merchantId, gateway) = (merchant.Id, merchant.Client);
         var key = Guid.NewGuid().ToString();
-        using var gateway = fixture.App.CreateHttpClient("gateway");
+        var card = Probes.NewCardNumber();
 
-        using var first = await Probes.PostPaymentAsync(gateway, merchantId, idempotencyKey: key);
-        using var retry = await Probes.PostPaymentAsync(gateway, merchantId, idempotencyKey: key);
-        using var different = await Probes.PostPaymentAsync(gateway, merchantId, amount: 999, idempotencyKey: key);
+        using var first = await Probes.PostPaymentAsync(gateway, card, idempotencyKey: key);
+        using var retry = await Probes.PostPaymentAsync(gateway, card, idempotencyKey: key);
+        using var different = await Probes.PostPaymentAsync(gateway, card, amount: 999, idempotencyKey: key);
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
         Assert.Equal("true", Assert.Single(retry.Headers.GetValues("Idempotent-Replayed")));
         var paymentId = (await Probes.ReadJsonAsync(first)).GetProperty("id").GetString()!;
         Assert.Equal(paymentId, (await Probes.ReadJsonAsync(retry)).GetProperty("id").GetString());
-        Assert.Equal(HttpStatusCode.Conflict, different.StatusCode);
+        // The same key with a different request is 422 idempotency_key_reused (409 is only for a request still in flight).
+        await different.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
         var paymentsDb = await fixture.App.GetConnectionStringAsync("paymentsdb");
         Assert.Single(await Probes.QueryAsync(paymentsDb!, "SELECT id FROM payments WHERE merchant_id = $1", merchantId));
         var ledgerDb = await fixture.App.GetConnectionStringAsync("ledgerdb");
         Assert.Single(await Probes.QueryAsync(ledgerDb!, "SELECT id FROM transfers WHERE credit_account_id = $1", $"merchant:{merchantId}:usd:pending"));
     }
 
+    private const string Card = "\"payment_method\": {\"type\": \"card\", \"card\": {\"number\": \"4242424242424242\", \"exp_month\": 12, \"exp_year\": 2030, \"cvc\": \"123\"}}";
+
+    /// <summary>Each body is valid but for one thing (CARD stands for a valid payment_method); the errors name that field.</summary>
     [Theory]
-    [InlineData("{\"merchant_id\": \"mer_x\", \"amount\": 0, \"currency\": \"usd\", \"capture_method\": \"manual\"}")]
-    [InlineData("{\"merchant_id\": \"acct_1\", \"amount\": 100, \"currency\": \"usd\", \"capture_method\": \"manual\"}")]
-    [InlineData("{\"merchant_id\": \"mer_x\", \"amount\": 100, \"currency\": \"xyz\", \"capture_method\": \"manual\"}")]
-    [InlineData("{\"merchant_id\": \"mer_x\", \"amount\": 1.5, \"currency\": \"usd\"}")]
-    [InlineData("{\"merchant_id\": \"mer_x\", \"amount\": 100, \"currency\": \"usd\", \"capture_method\": \"manual\", \"payment_method_data\": {\"type\": \"card\", \"card\": {\"number\": \"4242424242424241\"}}}")]
-    [InlineData("not json")]
-    public async Task AnInvalidPaymentRequestGets400InvalidRequest(string body)
+    [InlineData("{\"amount\": 0, \"currency\": \"usd\", \"capture_method\": \"manual\", CARD}", "amount")]
+    [InlineData("{\"amount\": 100, \"currency\": \"usd\", \"capture_method\": \"manual\"}", "payment_method")]
+    [InlineData("{\"amount\": 100, \"currency\": \"xyz\", \"capture_method\": \"manual\", CARD}", "currency")]
+    [InlineData("{\"amount\": 1.5, \"currency\": \"usd\", CARD}", null)]
+    [InlineData("{\"amount\": 100, \"currency\": \"usd\", \"capture_method\": \"manual\", \"payment_method\": {\"type\": \"card\", \"card\": {\"number\": \"4242424242424241\", \"exp_month\": 12, \"exp_year\": 2030, \"cvc\": \"123\"}}}", "payment_method.card.number")]
+    [InlineData("not json", null)]
+    public async Task AnInvalidPaymentRequestGets400InvalidRequest(string body, string? field)
     {
-        using var gateway = fixture.App.CreateHttpClient("gateway");
+        // With a valid key: without one, authentication answers 401 before the body is read.
+        using var merchant = await fixture.App.CreateMerchantAsync();
 
-        using var response = await gateway.PostAsync(new Uri("/v1/payments", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var response = await merchant.Client.PostAsync(new Uri("/v1/payments", UriKind.Relative),
+            new StringContent(body.Replace("CARD", Card, StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("https://paymentplatform.dev/problems/invalid_request", (await Probes.ReadJsonAsync(response)).GetProperty("type").GetString());
+        var problem = await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "invalid_request");
+        if (field is not null)
+        {
+            Assert.Equal([field], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        }
+        var paymentsDb = await fixture.App.GetConnectionStringAsync("paymentsdb");
+        Assert.Empty(await Probes.QueryAsync(paymentsDb!, "SELECT id FROM payments WHERE merchant_id = $1", merchant.Id));
     }
 
     [Fact]
@@ -124,7 +138,7 @@ public class PaymentPathTests(PlatformFixture fixture, ITestOutputHelper output)
     {
         using var notify = fixture.App.CreateHttpClient("notify");
 
-        using var response = await notify.GetAsync(new Uri($"/v1/merchants/{Probes.NewMerchantId()}/endpoints", UriKind.Relative));
+        using var response = await notify.GetAsync(new Uri($"/v1/merchants/{InternalServices.NewId("mer")}/endpoints", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }

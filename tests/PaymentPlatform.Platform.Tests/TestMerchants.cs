@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using PaymentPlatform.Hosting;
+using PaymentPlatform.Hosting.ApplicationModel;
 using PaymentPlatform.Hosting.Testing;
 
 namespace PaymentPlatform.Platform.Tests;

@@ -19,10 +19,17 @@ public class TracePropagationTests(PlatformFixture fixture)
     public async Task APaymentsTraceCrossesTheGatewayRiskAndLedgerWithOneTraceId()
     {
         var traceId = RandomNumberGenerator.GetHexString(32, lowercase: true);
-        using var client = fixture.App.CreateHttpClient("gateway");
+        using var merchant = await fixture.App.CreateMerchantAsync();
+        var client = merchant.Client;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/payments")
         {
-            Content = JsonContent.Create(new { merchant_id = $"mer_{Guid.NewGuid():N}", amount = 1500, currency = "usd", capture_method = "manual" }),
+            Content = JsonContent.Create(new
+            {
+                amount = 1500,
+                currency = "usd",
+                capture_method = "manual",
+                payment_method = new { type = "card", card = new { number = Probes.NewCardNumber(), exp_month = 12, exp_year = 2030, cvc = "123" } },
+            }),
         };
         request.Headers.Add("traceparent", $"00-{traceId}-{RandomNumberGenerator.GetHexString(16, lowercase: true)}-01");
 

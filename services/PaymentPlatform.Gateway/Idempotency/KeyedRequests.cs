@@ -94,7 +94,7 @@ internal sealed class KeyedRequests(IdempotencyStore store, IdempotencyLock keyL
                 : Problems.Create(StatusCodes.Status502BadGateway, $"{ex.Service}_error", "A dependency refused the request.", ex.Message);
             if (objectId is not null)
             {
-                problem.Extensions["object_id"] = objectId;
+                problem.Extensions[objectId.StartsWith("re_", StringComparison.Ordinal) ? "refund_id" : "payment_id"] = objectId;
             }
             return TypedResults.Problem(problem);
         }

@@ -138,7 +138,8 @@ internal sealed partial class PaymentStore(NpgsqlDataSource dataSource, Idempote
     /// <summary>
     /// A capture's or cancel's recovery point, before the ledger is asked: the idempotency record (for a keyed
     /// request) and the action on the payment, in one transaction. Guarded on <c>requires_capture</c> and on no
-    /// other action being under way (the same action with the same amount may be asked again: that resumes it).
+    /// action being under way: of concurrent captures and cancels exactly one is recorded. (A retry of the recorded
+    /// request resumes it through its Idempotency-Key, or the completer finishes it.)
     /// </summary>
     public async Task<(WriteOutcome Outcome, Payment? Payment)> RequestActionAsync(
         string id, PendingAction action, IdempotencyKey? key, CancellationToken cancellationToken)
@@ -153,9 +154,8 @@ internal sealed partial class PaymentStore(NpgsqlDataSource dataSource, Idempote
         await using (var update = new NpgsqlCommand(
             $"""
             UPDATE payments SET pending_action = $2, pending_amount = $3, pending_fee = $4, pending_reason = $5,
-                pending_idempotency_key = COALESCE(pending_idempotency_key, $6), updated_at = now()
-            WHERE id = $1 AND status = 'requires_capture'
-              AND (pending_action IS NULL OR (pending_action = $2 AND pending_amount IS NOT DISTINCT FROM $3))
+                pending_idempotency_key = $6, updated_at = now()
+            WHERE id = $1 AND status = 'requires_capture' AND pending_action IS NULL
             RETURNING {Columns}
             """, connection, transaction))
         {

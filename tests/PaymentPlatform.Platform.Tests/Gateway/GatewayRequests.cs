@@ -9,7 +9,7 @@ namespace PaymentPlatform.Platform.Tests.Gateway;
 internal static class GatewayRequests
 {
     public static object Card(string? number = null) =>
-        new { type = "card", card = new { number = number ?? NewCardNumber(), exp_month = 12, exp_year = 2030, cvc = "123" } };
+        new { type = "card", card = new { number = number ?? Probes.NewCardNumber(), exp_month = 12, exp_year = 2030, cvc = "123" } };
 
     /// <summary>
     /// A card payment; by default on a card of its own (a fresh Visa number), because risk's velocity rules count
@@ -17,26 +17,6 @@ internal static class GatewayRequests
     /// </summary>
     public static object Payment(long amount = 1000, string captureMethod = "manual", string? card = null, string currency = "usd") =>
         new { amount, currency, capture_method = captureMethod, payment_method = Card(card) };
-
-    /// <summary>A random, Luhn-valid 16-digit Visa number on BIN 424242 (the processor simulator approves it).</summary>
-    public static string NewCardNumber()
-    {
-        var digits = new int[16];
-        "424242".Select(c => c - '0').ToArray().CopyTo(digits, 0);
-        for (var i = 6; i < 15; i++)
-        {
-            digits[i] = Random.Shared.Next(10);
-        }
-        var sum = 0;
-        for (var i = 0; i < 15; i++)
-        {
-            // Doubling every second digit from the right, counting the check digit as position 0.
-            var d = (15 - i) % 2 == 1 ? digits[i] * 2 : digits[i];
-            sum += d > 9 ? d - 9 : d;
-        }
-        digits[15] = (10 - sum % 10) % 10;
-        return string.Concat(digits);
-    }
 
     public static async Task<HttpResponseMessage> PostAsync(this HttpClient client, string path, object? body, string? idempotencyKey = null)
     {

@@ -38,7 +38,7 @@ public class IdempotencyTests(PlatformFixture fixture)
     public async Task TheSameKeyWithADifferentRequestIs422AndChangesNothing()
     {
         using var merchant = await fixture.App.CreateMerchantAsync();
-        var card = GatewayRequests.NewCardNumber();
+        var card = Probes.NewCardNumber();
         await (await merchant.Client.PostAsync("/v1/payments", GatewayRequests.Payment(1000, card: card), "order-2")).ExpectAsync(HttpStatusCode.Created);
 
         await (await merchant.Client.PostAsync("/v1/payments", GatewayRequests.Payment(2000, card: card), "order-2")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");

@@ -18,7 +18,7 @@ public class PaymentApiTests(PlatformFixture fixture)
     public async Task EachTestCardHasItsOutcome(string card, string captureMethod, HttpStatusCode status, string paymentStatus, string? declineCode)
     {
         using var merchant = await fixture.App.CreateMerchantAsync();
-        card = card == "new" ? GatewayRequests.NewCardNumber() : card;
+        card = card == "new" ? Probes.NewCardNumber() : card;
         using var response = await merchant.Client.PostAsync("/v1/payments", GatewayRequests.Payment(2500, captureMethod, card));
         var body = await response.ReadJsonAsync();
         Assert.True(status == response.StatusCode, $"{card}: {response.StatusCode} {body}");

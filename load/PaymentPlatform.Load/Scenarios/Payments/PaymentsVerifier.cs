@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using PaymentPlatform.Load.Reporting;
+
+namespace PaymentPlatform.Load.Scenarios.Payments;
+
+/// <summary>
+/// The end-of-run checks, through the public API only: creates whose answer was lost are retried
+/// with their key; every acknowledged payment exists, once, with the status the client was last
+/// told; every retry answered the first payment; each merchant holds exactly the payments it was told of.
+/// </summary>
+public sealed class PaymentsVerifier(GatewayClient gateway, LoadMerchants merchants, PaymentsScenario scenario)
+{
+    private const int Parallelism = 16;
+
+    public async Task<IReadOnlyList<VerificationCheck>> VerifyAsync(CancellationToken cancellationToken)
+    {
+        var acknowledged = scenario.Acknowledged;
+        var resolution = await ResolveLostAnswersAsync(cancellationToken).ConfigureAwait(false);
+        var (found, mismatches) = await ReadBackAsync(acknowledged, cancellationToken).ConfigureAwait(false);
+        var listed = await ListedAsync(cancellationToken).ConfigureAwait(false);
+        var unlisted = acknowledged.ById.Keys.Where(id => !listed.Payments.ContainsKey(id)).Select(id => $"{id} not listed").ToList();
+        var extra = listed.Payments.Where(p => !acknowledged.ById.ContainsKey(p.Key)).ToList();
+        var extraByStatus = string.Join(", ", extra.GroupBy(p => p.Value).Select(g => $"{g.Key} x{g.Count()}"));
+
+        var total = acknowledged.ById.Count;
+        return
+        [
+            new("creates whose answer was lost resolve to one payment when retried with their key", resolution.Unresolved.IsEmpty,
+                $"{resolution.Resolved} of {resolution.Total} resolved{Examples(resolution.Unresolved)}"),
+            new("every acknowledged payment reads back with the status the client was told", total > 0 && mismatches.IsEmpty,
+                $"{found} of {total} found{Examples(mismatches)}"),
+            new("retries with the same key answered the same payment", acknowledged.RetryMismatches.Count == 0,
+                $"{acknowledged.RetriesMatched} of {acknowledged.Retries} retries matched{Examples(acknowledged.RetryMismatches)}"),
+            new("no payment was acknowledged under two idempotency keys", acknowledged.DuplicateIds.Count == 0,
+                $"{total} distinct payments{Examples(acknowledged.DuplicateIds)}"),
+            new("every acknowledged payment is in its merchant's list, once", listed.Failures.IsEmpty && unlisted.Count == 0 && listed.Duplicates == 0,
+                $"{listed.Payments.Count} listed across {merchants.Count} merchants, {listed.Duplicates} listed twice{Examples(unlisted)}{Examples(listed.Failures)}"),
+            new("no merchant lists a payment the client was never told of", extra.Count == 0,
+                extra.Count == 0 ? "none" : $"{extra.Count} untold payments by status: {extraByStatus}; e.g. {string.Join(", ", extra.Take(5).Select(p => p.Key))}"),
+        ];
+    }
+
+    private async Task<(int Total, int Resolved, ConcurrentQueue<string> Unresolved)> ResolveLostAnswersAsync(CancellationToken cancellationToken)
+    {
+        var lost = scenario.Lost.ToList();
+        var unresolved = new ConcurrentQueue<string>();
+        var resolved = 0;
+        await Parallel.ForEachAsync(lost, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (item, ct) =>
+        {
+            try
+            {
+                if (await scenario.ResolveAsync(item, ct).ConfigureAwait(false) is { } payment)
+                {
+                    scenario.Acknowledged.Created(payment.Id, new AcknowledgedPayments.Expected(item.Plan.Merchant, item.Key, payment.Status));
+                    Interlocked.Increment(ref resolved);
+                }
+                else
+                {
+                    unresolved.Enqueue($"key {item.Key}: still no payment");
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+            {
+                unresolved.Enqueue($"key {item.Key}: {ex.GetType().Name}");
+            }
+        }).ConfigureAwait(false);
+        return (lost.Count, resolved, unresolved);
+    }
+
+    private async Task<(long Found, ConcurrentQueue<string> Mismatches)> ReadBackAsync(AcknowledgedPayments acknowledged, CancellationToken cancellationToken)
+    {
+        var mismatches = new ConcurrentQueue<string>();
+        long found = 0;
+        await Parallel.ForEachAsync(acknowledged.ById, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (entry, ct) =>
+        {
+            var (id, expected) = (entry.Key, entry.Value);
+            try
+            {
+                var answer = await gateway.GetPaymentAsync(merchants[expected.Merchant].SecretKey, id, ct).ConfigureAwait(false);
+                if (answer.Value is { } payment)
+                {
+                    Interlocked.Increment(ref found);
+                    if (payment.Status != expected.Status)
+                    {
+                        mismatches.Enqueue($"{id}: told {expected.Status}, reads {payment.Status}");
+                    }
+                }
+                else
+                {
+                    mismatches.Enqueue($"{id}: GET answered {answer.Kind}");
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+            {
+                mismatches.Enqueue($"{id}: GET failed ({ex.GetType().Name})");
+            }
+        }).ConfigureAwait(false);
+        return (found, mismatches);
+    }
+
+    /// <summary>Every payment the run's merchants list (they are new, so all are this run's), with its status.</summary>
+    private async Task<(ConcurrentDictionary<string, string> Payments, long Duplicates, ConcurrentQueue<string> Failures)> ListedAsync(CancellationToken cancellationToken)
+    {
+        var payments = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var failures = new ConcurrentQueue<string>();
+        long duplicates = 0;
+        await Parallel.ForAsync(0, merchants.Count, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (m, ct) =>
+        {
+            string? after = null;
+            try
+            {
+                while (true)
+                {
+                    var page = await gateway.ListPaymentsAsync(merchants[m].SecretKey, after, ct).ConfigureAwait(false);
+                    if (page.Value is null)
+                    {
+                        failures.Enqueue($"merchant #{m}: list answered {page.Kind}");
+                        return;
+                    }
+                    foreach (var payment in page.Value.Data)
+                    {
+                        if (!payments.TryAdd(payment.Id, payment.Status))
+                        {
+                            Interlocked.Increment(ref duplicates);
+                        }
+                    }
+                    if (!page.Value.HasMore || page.Value.Data.Count == 0)
+                    {
+                        return;
+                    }
+                    after = page.Value.Data[^1].Id;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+            {
+                failures.Enqueue($"merchant #{m}: list failed ({ex.GetType().Name})");
+            }
+        }).ConfigureAwait(false);
+        return (payments, duplicates, failures);
+    }
+
+    private static string Examples(IReadOnlyCollection<string> problems) =>
+        problems.Count == 0 ? "" : $"; {problems.Count} problems, e.g. {string.Join("; ", problems.Take(5))}";
+}

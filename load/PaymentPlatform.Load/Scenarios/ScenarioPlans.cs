@@ -1,0 +1,72 @@
+using PaymentPlatform.Load.Cli;
+using PaymentPlatform.Load.Engine;
+
+namespace PaymentPlatform.Load.Scenarios;
+
+/// <summary>The schedule of each scenario: its steps, and each step's stages.</summary>
+public static class ScenarioPlans
+{
+    public const double HelloDefaultRate = 1000;
+    public const double PaymentsDefaultRate = 200;
+    public const double SpikeDefaultRate = 100;
+    public const double SpikeFactor = 3;
+
+    /// <summary>The fixed steps of every scenario but stress, whose steps depend on the last one's outcome.</summary>
+    public static IReadOnlyList<(string Name, RatePlan Plan)> Steps(LoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Scenario switch
+        {
+            "hello" => [.. (options.Rates.Count > 0 ? options.Rates : [options.Rate ?? HelloDefaultRate]).Select(rate => ($"hello {rate:0}/s", Steady(rate, options)))],
+            "payments-200" => [($"payments {options.Rate ?? PaymentsDefaultRate:0}/s", Steady(options.Rate ?? PaymentsDefaultRate, options))],
+            "handles-200" => [($"handles {options.Baseline:0}/s then {options.Peak:0}/s", Handles(options))],
+            "spike" => [($"spike {options.Rate ?? SpikeDefaultRate:0}/s x{SpikeFactor}", Spike(options.Rate ?? SpikeDefaultRate, options))],
+            _ => throw new ArgumentException($"'{options.Scenario}' has no fixed steps.", nameof(options)),
+        };
+    }
+
+    /// <summary>The stress test's rates, lowest first; it stops at the first that breaks the limits.</summary>
+    public static IEnumerable<double> StressRates(LoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.StepRate <= 0)
+        {
+            yield return options.StartRate;
+            yield break;
+        }
+        for (var rate = options.StartRate; rate <= options.MaxRate; rate += options.StepRate)
+        {
+            yield return rate;
+        }
+    }
+
+    public static RatePlan Steady(double rate, LoadOptions options) =>
+        new([.. Lead(rate, options), Stage.Constant("steady", options.Duration, rate)]);
+
+    public static RatePlan Handles(LoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new([.. Lead(options.Baseline, options),
+            Stage.Constant("baseline", options.Duration, options.Baseline),
+            Stage.Constant("peak", options.Duration, options.Peak)]);
+    }
+
+    public static RatePlan Spike(double rate, LoadOptions options) =>
+        new([.. Lead(rate, options),
+            Stage.Constant("baseline", options.Duration, rate),
+            Stage.Constant($"spike x{SpikeFactor}", options.Duration, rate * SpikeFactor),
+            Stage.Constant("back", options.Duration, rate)]);
+
+    /// <summary>The unmeasured start: a ramp from a tenth of the rate, then a warm-up at the rate.</summary>
+    private static IEnumerable<Stage> Lead(double rate, LoadOptions options)
+    {
+        if (options.Ramp > TimeSpan.Zero)
+        {
+            yield return new Stage("ramp-up", options.Ramp, rate / 10, rate, Measured: false);
+        }
+        if (options.WarmUp > TimeSpan.Zero)
+        {
+            yield return Stage.WarmUp(options.WarmUp, rate);
+        }
+    }
+}
