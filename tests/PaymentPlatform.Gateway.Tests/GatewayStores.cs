@@ -68,3 +68,21 @@ public sealed class GatewayStoresCollection : ICollectionFixture<GatewayStores>
 {
     public const string Name = "GatewayStores";
 }
+
+/// <summary>Waiting for a condition, never for a fixed time.</summary>
+internal static class Probes
+{
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string waitingFor, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (stopwatch.Elapsed > limit)
+            {
+                throw new TimeoutException($"Waited {limit.TotalSeconds:0} s for {waitingFor}; it did not happen.");
+            }
+            await Task.Delay(20);
+        }
+    }
+}
