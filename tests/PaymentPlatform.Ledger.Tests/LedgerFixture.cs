@@ -10,7 +10,7 @@ namespace PaymentPlatform.Ledger.Tests;
 /// The ledger service in-process (WebApplicationFactory) over a real PostgreSQL that the host starts, as the
 /// AppHost would, once per test class: each class has a database of its own; each test makes its own ids.
 /// </summary>
-public sealed class LedgerFixture : IAsyncLifetime
+public class LedgerFixture : IAsyncLifetime
 {
     public const string Token = "ledger-tests-internal-token";
 
@@ -41,15 +41,29 @@ public sealed class LedgerFixture : IAsyncLifetime
             ?? throw new InvalidOperationException("ledgerdb has no connection string.");
 
         _baseFactory = new WebApplicationFactory<Program>();
-        _factory = _baseFactory.WithWebHostBuilder(web => web
-            .UseSetting("ConnectionStrings:ledgerdb", ConnectionString)
-            .UseSetting("InternalApi:Token", Token)
-            // Holds that time out are released within a fraction of a second, so expiry tests poll briefly.
-            .UseSetting("Ledger:HoldExpiry:Interval", "00:00:00.200"));
+        _factory = _baseFactory.WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:ledgerdb", ConnectionString)
+                .UseSetting("InternalApi:Token", Token)
+                // Holds that time out are released within a fraction of a second, so expiry tests poll briefly.
+                .UseSetting("Ledger:HoldExpiry:Interval", "00:00:00.200")
+                // Tests run reconciliation themselves (GET /v1/reconciliation), so each run's counts are theirs.
+                .UseSetting("Ledger:Reconciliation:Interval", "01:00:00");
+            foreach (var (key, value) in Settings)
+            {
+                web.UseSetting(key, value);
+            }
+        });
         using var client = CreateClient();
         // The first request starts the host, which applies the migrations.
         (await client.GetAsync(new Uri("/v1/reconciliation", UriKind.Relative), cts.Token)).EnsureSuccessStatusCode();
     }
+
+    /// <summary>Configuration a fixture adds to the ledger's (failpoints, group commit settings).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
+
+    /// <summary>The running ledger's services, to read its diagnostics.</summary>
+    public IServiceProvider Services => _factory!.Services;
 
     /// <summary>A client carrying the internal token, as another service calls the ledger.</summary>
     public HttpClient CreateClient(bool withToken = true)
@@ -70,7 +84,7 @@ public sealed class LedgerFixture : IAsyncLifetime
         return connection;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_baseFactory is not null)
         {

@@ -1,32 +1,54 @@
 using Npgsql;
 using NpgsqlTypes;
+using Microsoft.Extensions.Options;
 using PaymentPlatform.Ledger.Accounts;
+using PaymentPlatform.Ledger.Telemetry;
 using PaymentPlatform.ServiceDefaults.Failpoints;
 
 namespace PaymentPlatform.Ledger.Transfers;
 
 /// <summary>
-/// Runs a batch (one transfer is a batch of one) in one transaction:
+/// Commits requests (one transfer, a batch, a chain) in groups that share one transaction (<see cref="GroupCommitter"/>).
+/// A group runs in one transaction:
 /// <list type="number">
-/// <item>read the transfers the batch names and the holds it resolves (immutable rows: a retry whose transfers
+/// <item>read the transfers the group names and the holds it resolves (immutable rows: a retry whose transfers
 /// all exist is answered from them without locks; otherwise they only say which accounts to lock);</item>
-/// <item>lock every account the batch touches with one <c>SELECT ... ORDER BY id FOR UPDATE</c>. The locks are
+/// <item>lock every account the group touches with one <c>SELECT ... ORDER BY id FOR UPDATE</c>. The locks are
 /// taken in the same order by every transaction, so two batches never deadlock, and no other transaction can
 /// change those balances until commit: the limits checked next cannot be invalidated by a concurrent transfer
 /// (the CHECK constraints of 0001 are the backstop);</item>
-/// <item>read, under the locks, the transfers the batch names by id and the holds' resolutions;</item>
-/// <item>apply the batch in memory (<see cref="BatchPlan"/>), then insert the new transfers and update the
+/// <item>read, under the locks, the transfers the group names by id and the holds' resolutions;</item>
+/// <item>apply each request in memory, in order, on one plan (<see cref="BatchPlan"/>), then insert the new transfers and update the
 /// balances with one statement each.</item>
 /// </list>
-/// Transfer ids are not covered by the account locks: a concurrent batch creating the same id on other
-/// accounts makes the insert fail on the primary key; the batch is then run again and finds that transfer.
+/// Transfer ids are not covered by the account locks: a concurrent group creating the same id on other
+/// accounts makes the insert fail on the primary key; the group is then run again and finds that transfer.
 /// </summary>
-internal sealed class TransferStore(NpgsqlDataSource dataSource, Failpoints failpoints)
+internal sealed class TransferStore : IAsyncDisposable
 {
     /// <summary>Fault tests kill a replica here: the hold is committed, the caller has no answer yet.</summary>
     public const string HoldAfterCommitFailpoint = "LedgerHoldAfterCommit";
 
+    /// <summary>
+    /// Reconciliation tests make this fail (<c>error</c> or <c>error-once</c>): the group's transfers are written
+    /// without their balance update, the kind of bug reconciliation exists to catch.
+    /// </summary>
+    public const string PostingWithoutBalanceFailpoint = "LedgerPostingWithoutBalance";
+
     private const int MaxAttempts = 8;
+
+    private const int LockTimeoutSeconds = 120;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Failpoints _failpoints;
+    private readonly GroupCommitter _groups;
+
+    public TransferStore(NpgsqlDataSource dataSource, Failpoints failpoints, IOptions<GroupCommitOptions> options, LedgerMetrics metrics)
+    {
+        _dataSource = dataSource;
+        _failpoints = failpoints;
+        _groups = new GroupCommitter(CommitGroupAsync, options.Value, metrics);
+    }
 
     public async Task<TransferOutcome> CreateAsync(TransferCommand command, CancellationToken cancellationToken) =>
         (await ExecuteAsync([command], cancellationToken))[0];
@@ -36,22 +58,33 @@ internal sealed class TransferStore(NpgsqlDataSource dataSource, Failpoints fail
         CreateAsync(new TransferCommand(pendingId + (post ? ":post" : ":void"), post ? TransferKinds.PostPending : TransferKinds.VoidPending,
             null, null, amount, null, pendingId, null, Linked: false), cancellationToken);
 
+    /// <summary>A request (one transfer, a batch, a chain): committed with whatever other requests arrive with it (<see cref="GroupCommitter"/>).</summary>
     public async Task<IReadOnlyList<TransferOutcome>> ExecuteAsync(IReadOnlyList<TransferCommand> commands, CancellationToken cancellationToken)
+    {
+        var outcomes = await _groups.SubmitAsync(commands, cancellationToken);
+        if (outcomes.Any(o => o is { Created: true, Transfer.Kind: TransferKinds.Pending }))
+        {
+            await _failpoints.HitAsync(HoldAfterCommitFailpoint, cancellationToken);
+        }
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Commits a group of requests in one transaction: as if they ran one after the other, in order. Each request
+    /// is planned by itself (<see cref="BatchPlan.Run"/>) against the balances the requests before it left, so its
+    /// chains end with it and its refusals are its own.
+    /// </summary>
+    internal async Task<TransferOutcome[][]> CommitGroupAsync(IReadOnlyList<IReadOnlyList<TransferCommand>> requests, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var outcomes = await TryExecuteAsync(commands, cancellationToken);
-                if (outcomes.Any(o => o is { Created: true, Transfer.Kind: TransferKinds.Pending }))
-                {
-                    await failpoints.HitAsync(HoldAfterCommitFailpoint, cancellationToken);
-                }
-                return outcomes;
+                return await TryCommitGroupAsync(requests, cancellationToken);
             }
             catch (Exception ex) when (attempt < MaxAttempts && IsRetryable(ex))
             {
-                // A concurrent batch created one of our ids, or a hold appeared after we chose the locks: run again.
+                // A concurrent group created one of our ids, or a hold appeared after we chose the locks: run again.
             }
         }
     }
@@ -59,20 +92,22 @@ internal sealed class TransferStore(NpgsqlDataSource dataSource, Failpoints fail
     private static bool IsRetryable(Exception ex) => ex is StaleLocksException
         || ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 
-    private async Task<TransferOutcome[]> TryExecuteAsync(IReadOnlyList<TransferCommand> commands, CancellationToken cancellationToken)
+    private async Task<TransferOutcome[][]> TryCommitGroupAsync(IReadOnlyList<IReadOnlyList<TransferCommand>> requests, CancellationToken cancellationToken)
     {
+        var commands = requests.SelectMany(r => r).ToList();
         var ids = commands.Select(c => c.Id).Distinct(StringComparer.Ordinal).ToArray();
         var pendingIds = commands.Where(c => c.PendingId is not null).Select(c => c.PendingId!).Distinct(StringComparer.Ordinal).ToArray();
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var earlier = await ReadTransfersAsync(connection, "id = ANY($1) OR id = ANY($2)", [ids, pendingIds], cancellationToken);
         var earlierIds = earlier.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
         if (commands.All(c => c.Invalid is null) && ids.All(earlierIds.Contains))
         {
-            // A retry of transfers that all exist: their answers depend on immutable rows only, so no locks are needed.
-            return BatchPlan.Run(commands, new BatchPlan(DateTimeOffset.UtcNow, [], earlier));
+            // Retries of transfers that all exist: their answers depend on immutable rows only, so no locks are needed.
+            var answers = new BatchPlan(DateTimeOffset.UtcNow, [], earlier);
+            return [.. requests.Select(r => BatchPlan.Run(r, answers))];
         }
         var pendingIdSet = pendingIds.ToHashSet(StringComparer.Ordinal);
         var holds = earlier.Where(t => pendingIdSet.Contains(t.Id)).ToList();
@@ -89,7 +124,7 @@ internal sealed class TransferStore(NpgsqlDataSource dataSource, Failpoints fail
         }
 
         var plan = new BatchPlan(now, accounts, known);
-        var outcomes = BatchPlan.Run(commands, plan);
+        var outcomes = requests.Select(r => BatchPlan.Run(r, plan)).ToArray();
         if (plan.Created.Count == 0)
         {
             await transaction.CommitAsync(cancellationToken);
@@ -97,14 +132,33 @@ internal sealed class TransferStore(NpgsqlDataSource dataSource, Failpoints fail
         }
 
         var inserted = await InsertAsync(connection, plan.Created, cancellationToken);
-        await UpdateBalancesAsync(connection, [.. plan.Changed], cancellationToken);
+        if (!await SkipBalanceUpdateAsync(cancellationToken))
+        {
+            await UpdateBalancesAsync(connection, [.. plan.Changed], cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
-        return [.. outcomes.Select(o => o is { Created: true, Transfer: { } t } ? o with { Transfer = t with { Seq = inserted[t.Id] } } : o)];
+        return [.. outcomes.Select(request => request
+            .Select(o => o is { Created: true, Transfer: { } t } ? o with { Transfer = t with { Seq = inserted[t.Id] } } : o).ToArray())];
     }
+
+    private async Task<bool> SkipBalanceUpdateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _failpoints.HitAsync(PostingWithoutBalanceFailpoint, cancellationToken);
+            return false;
+        }
+        catch (FailpointException)
+        {
+            return true;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _groups.DisposeAsync();
 
     public async Task<TransferRecord?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var found = await ReadTransfersAsync(connection, "id = $1", [id], cancellationToken);
         return found.Count == 0 ? null : found[0];
     }
@@ -112,7 +166,7 @@ internal sealed class TransferStore(NpgsqlDataSource dataSource, Failpoints fail
     /// <summary>An account's transfers, oldest first, after the cursor (the <c>seq</c> of the last one seen).</summary>
     public async Task<(IReadOnlyList<TransferRecord> Page, bool HasMore)?> ListAsync(string accountId, long after, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         if (!await AccountExistsAsync(connection, accountId, cancellationToken))
         {
             return null;
@@ -134,7 +188,7 @@ internal sealed class TransferStore(NpgsqlDataSource dataSource, Failpoints fail
     /// </summary>
     public async Task<BalanceResponse?> BalanceAsOfAsync(string accountId, DateTimeOffset? asOf, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var select = new NpgsqlCommand("""
             WITH at AS (SELECT coalesce($2, now()) AS t),
             mine AS (
@@ -165,7 +219,7 @@ internal sealed class TransferStore(NpgsqlDataSource dataSource, Failpoints fail
     /// <summary>Holds whose timeout has passed and that nothing resolved yet, oldest timeout first.</summary>
     public async Task<IReadOnlyList<string>> DueHoldsAsync(int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var select = new NpgsqlCommand("""
             SELECT t.id FROM transfers t
             WHERE t.kind = 'pending' AND t.timeout_at <= now()
@@ -194,6 +248,9 @@ internal sealed class TransferStore(NpgsqlDataSource dataSource, Failpoints fail
         // now() is the transaction's timestamp: the created_at of every transfer of this batch.
         await using var batch = new NpgsqlBatch(connection)
         {
+            // Waiting here is waiting for the groups ahead that share an account to commit: behind a few
+            // maximum-size groups on a busy machine, that can outlast Npgsql's 30 s default.
+            Timeout = LockTimeoutSeconds,
             BatchCommands =
             {
                 new NpgsqlBatchCommand($"SELECT {AccountRecord.Columns} FROM accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE") { Parameters = { new() { Value = ids } } },
@@ -246,7 +303,8 @@ internal sealed class TransferStore(NpgsqlDataSource dataSource, Failpoints fail
         insert.Parameters.Add(new() { Value = created.Select(t => t.Kind).ToArray() });
         insert.Parameters.Add(new() { Value = created.Select(t => t.PendingId).ToArray() });
         insert.Parameters.Add(new() { Value = created.Select(t => t.TimeoutSeconds).ToArray() });
-        insert.Parameters.Add(new() { Value = created.Select(t => t.TimeoutAt?.UtcDateTime).ToArray() });
+        // Typed explicitly: with a null first, Npgsql would take the array for timestamp without time zone.
+        insert.Parameters.Add(new() { Value = created.Select(t => t.TimeoutAt?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         insert.Parameters.Add(new() { Value = created.Select(t => t.Linked).ToArray() });
         var seqs = new Dictionary<string, long>(created.Count, StringComparer.Ordinal);
         await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
