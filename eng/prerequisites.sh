@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure this machine has what the platform runs on: the .NET SDK, PostgreSQL's server
-# programs, redis-server and util-linux (setpriv, setsid). As root it installs what is
-# missing with apt-get; otherwise it says exactly what to install and stops.
+# programs, redis-server and util-linux (setpriv, setsid), and for the tests also chromium.
+# As root it installs what is missing with apt-get; otherwise it says exactly what to
+# install and stops.
 #
 #   eng/prerequisites.sh            what running the platform needs
 #   eng/prerequisites.sh --tests    and what the tests need too
@@ -28,6 +29,8 @@ if $want_tests; then
   have redis-benchmark || missing_packages+=(redis-tools)
   # The publishers' artifacts are validated offline with node packages (eng/validators).
   { have node && have npm; } || missing_packages+=(nodejs npm)
+  # The dashboard's browser tests drive Debian's chromium through Playwright (its own browser download cannot work here).
+  have chromium || missing_packages+=(chromium)
   if ! have kubectl; then
     echo "kubectl is missing; the Kubernetes publisher's tests build its output with 'kubectl kustomize'. Install the kubectl client (https://kubernetes.io/docs/tasks/tools/) and run this again." >&2
     exit 1

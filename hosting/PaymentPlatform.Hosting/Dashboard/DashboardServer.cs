@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PaymentPlatform.Hosting.Dashboard.Api;
 using PaymentPlatform.Hosting.Dashboard.Otlp;
 using PaymentPlatform.Hosting.Dashboard.Storage;
+using PaymentPlatform.Hosting.Dashboard.Web;
 
 namespace PaymentPlatform.Hosting.Dashboard;
 
@@ -42,7 +43,7 @@ internal sealed class DashboardLifetime
 /// The dashboard's backend on Kestrel inside the AppHost process, on a loopback port chosen by
 /// binding port 0 (so no other process can take it between choosing and binding): the OTLP/HTTP
 /// receiver under <c>/v1</c> (API key), the telemetry API under <c>/api/telemetry</c> (browser
-/// token) and the login at <c>/login</c>.
+/// token), the login at <c>/login</c> and the web UI (browser token) at <c>/</c>.
 /// </summary>
 internal sealed class DashboardServer : IAsyncDisposable
 {
@@ -98,9 +99,7 @@ internal sealed class DashboardServer : IAsyncDisposable
         var api = app.MapGroup("/api/telemetry").AddEndpointFilter(authentication.RequireAsync);
         api.MapTelemetryApi();
         api.MapResourcesApi();
-        app.MapGet("/", (HttpContext context) => authentication.IsAuthenticated(context.Request)
-            ? Results.Text(IndexPage, "text/html")
-            : Results.Redirect("/login"));
+        app.MapDashboardUi(authentication);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
@@ -115,22 +114,4 @@ internal sealed class DashboardServer : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
-
-    // Until the web UI exists (dashboard part 2): where the API is.
-    private const string IndexPage = """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>PaymentPlatform dashboard</title></head>
-        <body style="font-family: system-ui, sans-serif; margin: 2rem">
-        <h1>PaymentPlatform dashboard</h1>
-        <p>Telemetry API (JSON):</p>
-        <ul>
-        <li><a href="/api/telemetry/resources">/api/telemetry/resources</a></li>
-        <li><a href="/api/telemetry/logs">/api/telemetry/logs</a></li>
-        <li><a href="/api/telemetry/traces">/api/telemetry/traces</a></li>
-        <li><a href="/api/telemetry/spans">/api/telemetry/spans</a></li>
-        <li><a href="/api/telemetry/metrics">/api/telemetry/metrics</a></li>
-        <li><a href="/api/telemetry/stats">/api/telemetry/stats</a></li>
-        </ul>
-        </body></html>
-        """;
 }

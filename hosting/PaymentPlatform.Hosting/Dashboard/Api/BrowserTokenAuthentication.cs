@@ -49,9 +49,7 @@ internal sealed class BrowserTokenAuthentication
         {
             if (t is null || !Matches(t, _token))
             {
-                return Results.Text(
-                    "This dashboard needs its login link. Open the URL the AppHost printed at start (Dashboard: http://127.0.0.1:<port>/login?t=<token>).",
-                    "text/plain", statusCode: StatusCodes.Status401Unauthorized);
+                return Results.Content(LoginPage(returnUrl, wrongToken: t is not null), "text/html; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
             }
             context.Response.Cookies.Append(CookieName, _sessionValue, new CookieOptions
             {
@@ -75,6 +73,38 @@ internal sealed class BrowserTokenAuthentication
             : ValueTask.FromResult<object?>(DashboardProblems.Create(StatusCodes.Status401Unauthorized, "unauthorized",
                 "Authentication required",
                 "Open the login URL the AppHost printed (/login?t=<token>), or send 'Authorization: Bearer <token>'."));
+
+    /// <summary>Where the login link is, and a field to paste the token into (Aspire's login page offers the same).</summary>
+    private static string LoginPage(string? returnUrl, bool wrongToken)
+    {
+        var encodedReturn = System.Net.WebUtility.HtmlEncode(returnUrl ?? "/");
+        var message = wrongToken ? "<p class=\"error\">That token is not this dashboard's.</p>" : "";
+        return $$"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Log in · PaymentPlatform dashboard</title>
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <style>
+            body { font: 15px/1.5 system-ui, sans-serif; background: #f4f5f7; color: #1f2328; display: grid; place-items: center; min-height: 100vh; margin: 0 }
+            main { background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: 2rem 2.5rem; max-width: 34rem }
+            h1 { font-size: 1.3rem; margin-top: 0 } code { background: #f0f2f4; padding: 0 .3em; border-radius: 4px }
+            input[type=password] { width: 100%; box-sizing: border-box; padding: .5rem; font: inherit; margin: .5rem 0 1rem }
+            button { padding: .45rem 1.2rem; font: inherit; background: #5b3cc4; color: #fff; border: 0; border-radius: 6px; cursor: pointer }
+            .error { color: #b42318 }
+            </style></head>
+            <body><main>
+            <h1>PaymentPlatform dashboard</h1>
+            <p>This dashboard needs its login link. Open the URL the AppHost printed at start
+            (<code>Dashboard: http://localhost:&lt;port&gt;/login?t=&lt;token&gt;</code>), or paste the token here.</p>
+            {{message}}
+            <form method="get" action="/login">
+            <label for="t">Browser token</label>
+            <input id="t" name="t" type="password" autocomplete="off" autofocus required>
+            <input type="hidden" name="returnUrl" value="{{encodedReturn}}">
+            <button type="submit">Log in</button>
+            </form>
+            </main></body></html>
+            """;
+    }
 
     private static bool Matches(string presented, byte[] expected) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), expected);

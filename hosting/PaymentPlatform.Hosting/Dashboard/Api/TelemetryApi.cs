@@ -21,6 +21,7 @@ internal static class TelemetryApi
         | QueryParts.Attribute | QueryParts.HasError | QueryParts.MinDuration | QueryParts.Paging;
     private const QueryParts InstrumentParts = QueryParts.Resource | QueryParts.Text | QueryParts.Attribute;
     private const QueryParts MetricParts = QueryParts.Resource | QueryParts.TimeRange | QueryParts.Attribute;
+    private const QueryParts ChartParts = QueryParts.Resource | QueryParts.TimeRange | QueryParts.Attribute | QueryParts.Chart;
 
     public static RouteGroupBuilder MapTelemetryApi(this RouteGroupBuilder api)
     {
@@ -30,6 +31,7 @@ internal static class TelemetryApi
         api.MapGet("/traces/{traceId}", GetTrace);
         api.MapGet("/metrics", GetInstruments);
         api.MapGet("/metrics/{name}", GetMetric);
+        api.MapGet("/metrics/{name}/chart", GetMetricChart);
         api.MapGet("/stats", GetStats);
         return api;
     }
@@ -143,6 +145,28 @@ internal static class TelemetryApi
             .OrderBy(i => i.Resource.DisplayName, StringComparer.Ordinal).ThenBy(i => i.Meter, StringComparer.Ordinal)
             .Select(i => TelemetryMapping.ToData(i, filter))];
         return TypedResults.Ok(result);
+    }
+
+    public static Results<Ok<MetricChartDto>, ProblemHttpResult> GetMetricChart(
+        string name, [AsParameters] TelemetryQueryParameters query, TelemetryStore store, CancellationToken cancellationToken)
+    {
+        if (!TelemetryFilter.TryCreate(query, ChartParts, "a metric chart", out var filter, out var error))
+        {
+            return DashboardProblems.InvalidQuery(error);
+        }
+        if (!MetricCharts.TryGetWindow(filter, UnixNanos.Now(), out var from, out var step, out var steps, out error))
+        {
+            return DashboardProblems.InvalidQuery(error);
+        }
+        var instruments = store.Metrics.Query(
+            i => i.Name == name && filter.MatchesResource(i.Resource),
+            filter.Attributes.Length == 0 ? null : s => filter.MatchesAttributes(s.Attributes, []));
+        if (instruments.Count == 0)
+        {
+            return DashboardProblems.NotFound("metric_not_found", $"No instrument named '{name}'{(filter.Resources.Length > 0 ? $" from {string.Join(", ", filter.Resources)}" : "")}; GET /api/telemetry/metrics lists them.");
+        }
+        var ordered = instruments.OrderBy(i => i.Resource.DisplayName, StringComparer.Ordinal).ThenBy(i => i.Meter, StringComparer.Ordinal).ToList();
+        return TypedResults.Ok(MetricCharts.Build(ordered, filter, from, step, steps));
     }
 
     public static Ok<TelemetryStatsDto> GetStats(TelemetryStore store, CancellationToken cancellationToken) =>

@@ -115,6 +115,31 @@ public sealed record MetricPointDto(
     double? Rate,
     IReadOnlyDictionary<string, double>? Percentiles);
 
+/// <summary>
+/// An instrument charted over time: every matching instance's series merged into groups (by the
+/// <c>groupBy</c> attributes) and cut into steps of <c>stepSeconds</c> from <c>from</c>.
+/// </summary>
+public sealed record MetricChartDto(
+    string Name,
+    string? Unit,
+    string? Description,
+    string Type,
+    bool IsMonotonic,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    double StepSeconds,
+    IReadOnlyList<string> Instances,
+    IReadOnlyList<ChartSeriesDto> Series);
+
+public sealed record ChartSeriesDto(string Label, IReadOnlyDictionary<string, string> Group, IReadOnlyList<ChartPointDto> Points);
+
+/// <summary>
+/// One step (starting at <c>time</c>). Histograms: <c>count</c> recorded in it, <c>rate</c> per second and
+/// <c>percentiles</c> (p50, p90, p99; null when nothing was recorded). Monotonic sums: <c>value</c> is the
+/// increase and <c>rate</c> its rate. Gauges and up-down sums: <c>value</c> in force (null when none).
+/// </summary>
+public sealed record ChartPointDto(DateTimeOffset Time, double? Value, double? Rate, ulong? Count, IReadOnlyDictionary<string, double>? Percentiles);
+
 /// <summary>A resource: the host's view (state, replicas, endpoints) merged with what its telemetry says.</summary>
 public sealed record ResourceDto(
     string Name,

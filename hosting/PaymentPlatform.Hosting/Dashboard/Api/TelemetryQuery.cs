@@ -30,7 +30,7 @@ internal sealed class TelemetryQueryParameters
 
     public string? SpanId { get; set; }
 
-    /// <summary><c>attribute=key=value</c> (equal) or <c>attribute=key</c> (present); repeat for several (all must match).</summary>
+    /// <summary><c>attribute=key=value</c> (equal), <c>attribute=key!=value</c> (not equal) or <c>attribute=key</c> (present); repeat for several (all must match).</summary>
     public string[]? Attribute { get; set; }
 
     public string? HasError { get; set; }
@@ -40,6 +40,12 @@ internal sealed class TelemetryQueryParameters
     public string? After { get; set; }
 
     public string? Limit { get; set; }
+
+    /// <summary>Charts: an attribute key to split series by (or <c>resource</c>, <c>instance</c>); repeat for several.</summary>
+    public string[]? GroupBy { get; set; }
+
+    /// <summary>Charts: the width of one point in seconds.</summary>
+    public string? Step { get; set; }
 }
 
 [Flags]
@@ -56,6 +62,7 @@ internal enum QueryParts
     HasError = 128,
     MinDuration = 256,
     Paging = 512,
+    Chart = 1024,
 }
 
 /// <summary>A validated query: filters plus the window (<c>after</c>, <c>limit</c>).</summary>
@@ -67,11 +74,13 @@ internal sealed record TelemetryFilter(
     string? Text,
     string? TraceIdPrefix,
     ulong? SpanId,
-    (string Key, string? Value)[] Attributes,
+    (string Key, string? Value, bool Negated)[] Attributes,
     bool? HasError,
     double? MinDurationMs,
     long? After,
-    int Limit)
+    int Limit,
+    string[] GroupBy,
+    double? StepSeconds)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 10_000;
@@ -89,7 +98,8 @@ internal sealed record TelemetryFilter(
             | (q.Attribute is { Length: > 0 } ? QueryParts.Attribute : 0)
             | (q.HasError is not null ? QueryParts.HasError : 0)
             | (q.MinDurationMs is not null ? QueryParts.MinDuration : 0)
-            | (q.After is not null || q.Limit is not null ? QueryParts.Paging : 0);
+            | (q.After is not null || q.Limit is not null ? QueryParts.Paging : 0)
+            | (q.GroupBy is { Length: > 0 } || q.Step is not null ? QueryParts.Chart : 0);
         if ((given & ~allowed) is var extra and not QueryParts.None)
         {
             error = $"{what} cannot be filtered by {Names(extra)}; it accepts {Names(allowed)}.";
@@ -149,17 +159,18 @@ internal sealed record TelemetryFilter(
             spanId = parsed;
         }
 
-        var attributes = new List<(string, string?)>();
+        var attributes = new List<(string, string?, bool)>();
         foreach (var attribute in q.Attribute ?? [])
         {
             var separator = attribute.IndexOf('=', StringComparison.Ordinal);
-            var key = separator < 0 ? attribute : attribute[..separator];
+            var negated = separator > 0 && attribute[separator - 1] == '!';
+            var key = separator < 0 ? attribute : attribute[..(negated ? separator - 1 : separator)];
             if (key.Length == 0)
             {
-                error = $"attribute '{attribute}' has no key; write attribute=key=value or attribute=key.";
+                error = $"attribute '{attribute}' has no key; write attribute=key=value, attribute=key!=value or attribute=key.";
                 return false;
             }
-            attributes.Add((key, separator < 0 ? null : attribute[(separator + 1)..]));
+            attributes.Add((key, separator < 0 ? null : attribute[(separator + 1)..], negated));
         }
 
         bool? hasError = null;
@@ -202,8 +213,24 @@ internal sealed record TelemetryFilter(
             return false;
         }
 
+        double? step = null;
+        if (q.Step is not null)
+        {
+            if (!double.TryParse(q.Step, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) || parsed is < 1 or > 86_400)
+            {
+                error = $"step '{q.Step}' must be a number of seconds between 1 and 86400.";
+                return false;
+            }
+            step = parsed;
+        }
+        if (q.GroupBy?.FirstOrDefault(string.IsNullOrWhiteSpace) is not null)
+        {
+            error = "groupBy needs an attribute key (or resource, instance).";
+            return false;
+        }
+
         filter = new TelemetryFilter(q.Resource ?? [], from, to, minSeverity, string.IsNullOrEmpty(q.Text) ? null : q.Text,
-            traceId, spanId, [.. attributes], hasError, minDuration, after, limit);
+            traceId, spanId, [.. attributes], hasError, minDuration, after, limit, q.GroupBy ?? [], step);
         return true;
     }
 
@@ -230,12 +257,15 @@ internal sealed record TelemetryFilter(
     public bool MatchesTraceId(TraceId id) =>
         TraceIdPrefix is null || (!id.IsEmpty && id.ToString().StartsWith(TraceIdPrefix, StringComparison.Ordinal));
 
-    /// <summary>Every attribute filter must match the record's attributes (or its resource's).</summary>
+    /// <summary>
+    /// Every attribute filter must match the record's attributes (or its resource's); a negated one
+    /// (<c>key!=value</c>) matches when neither has that value, including when the key is absent.
+    /// </summary>
     public bool MatchesAttributes(KeyValuePair<string, string>[] attributes, KeyValuePair<string, string>[] resourceAttributes)
     {
-        foreach (var (key, value) in Attributes)
+        foreach (var (key, value, negated) in Attributes)
         {
-            if (!Has(attributes, key, value) && !Has(resourceAttributes, key, value))
+            if (negated == (Has(attributes, key, value) || Has(resourceAttributes, key, value)))
             {
                 return false;
             }
@@ -287,7 +317,7 @@ internal sealed record TelemetryFilter(
             (QueryParts.Resource, "resource"), (QueryParts.TimeRange, "from/to"), (QueryParts.Level, "level"),
             (QueryParts.Text, "text"), (QueryParts.TraceId, "traceId"), (QueryParts.SpanId, "spanId"),
             (QueryParts.Attribute, "attribute"), (QueryParts.HasError, "hasError"),
-            (QueryParts.MinDuration, "minDurationMs"), (QueryParts.Paging, "after/limit"),
+            (QueryParts.MinDuration, "minDurationMs"), (QueryParts.Paging, "after/limit"), (QueryParts.Chart, "groupBy/step"),
         ];
         return string.Join(", ", names.Where(n => parts.HasFlag(n.Part)).Select(n => n.Name));
     }

@@ -15,6 +15,12 @@ internal abstract class MetricPoint
     /// <summary>When the value was last reported; an unchanged value extends its point instead of adding one.</summary>
     public required long TimeNanos { get; set; }
 
+    /// <summary>
+    /// When the value was first reported (set as the point is stored). A change happened between
+    /// the previous point's <see cref="TimeNanos"/> and this, however long the value then stays.
+    /// </summary>
+    public long FirstTimeNanos { get; set; }
+
     public abstract bool SameValueAs(MetricPoint other);
 }
 
@@ -155,6 +161,7 @@ internal sealed class MetricStore(TelemetryLimits limits)
                 return;
             }
         }
+        incoming.Point.FirstTimeNanos = incoming.Point.TimeNanos;
         series.Points.Enqueue(incoming.Point);
         series.Last = incoming.Point;
         resource.PointOrder.Enqueue((instrument, incoming.SeriesKey, series));
