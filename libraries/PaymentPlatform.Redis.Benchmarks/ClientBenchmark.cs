@@ -9,13 +9,21 @@ internal static class ClientBenchmark
     public const string Key = "key:__rand_int__";
     private static readonly RedisValue s_value = "xxx";
 
+    /// <summary>The script the EVALSHA figures run, on both sides: one INCR, so the server's work stays small.</summary>
+    public static readonly LuaScript Script = new("return redis.call('INCR', KEYS[1])");
+
+    /// <summary>The script's key (not <see cref="Key"/>, which holds a string SET wrote).</summary>
+    public const string ScriptKey = "counter:__rand_int__";
+
     public static async Task<Measurement> RunAsync(RedisClient client, string test, int callers, TimeSpan duration)
     {
         Func<Task> command = test switch
         {
             "SET" => () => client.SetAsync(Key, s_value),
             "GET" => () => client.GetAsync(Key),
-            _ => throw new ArgumentOutOfRangeException(nameof(test), test, "Only SET and GET are measured."),
+            "PING" => () => client.PingAsync(),
+            "EVALSHA" => () => client.EvaluateAsync(Script, [ScriptKey]),
+            _ => throw new ArgumentOutOfRangeException(nameof(test), test, "Only SET, GET, PING and EVALSHA are measured."),
         };
         using var stop = new CancellationTokenSource(duration);
         var stopwatch = Stopwatch.StartNew();

@@ -1,5 +1,6 @@
 // Throughput of PaymentPlatform.Redis against redis-benchmark on the same server, in the same run.
 // Usage: dotnet run -c Release --project libraries/PaymentPlatform.Redis.Benchmarks -- [--duration 10] [--warmup 3] [--callers 32] [--skip-no-aof]
+//        ... -- --latency [--duration 5]: PING, SET and EVALSHA at 1, 8 and 64 callers against redis-benchmark -c 1, 8, 64.
 using System.Diagnostics;
 using System.Globalization;
 using PaymentPlatform.Redis;
@@ -10,11 +11,17 @@ int warmupSeconds = IntOption("--warmup", 3);
 int callers = IntOption("--callers", 32);
 bool skipNoAof = args.Contains("--skip-no-aof");
 var duration = TimeSpan.FromSeconds(durationSeconds);
+bool latency = args.Contains("--latency");
 
 string redisServer = FindTool("redis-server");
 string redisBenchmark = FindTool("redis-benchmark");
 Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC · {Environment.ProcessorCount} cores · {CpuModel()} · .NET {Environment.Version} · {Version(redisServer)}");
 Console.WriteLine($"{callers} concurrent callers on one client vs redis-benchmark with {callers} clients; {durationSeconds} s per figure after {warmupSeconds} s warm-up.");
+
+if (latency)
+{
+    return await LatencyAsync();
+}
 
 var modes = new List<(string Label, string[] Arguments)> { ("appendonly yes, appendfsync always (as the platform runs it)", ["--appendonly", "yes", "--appendfsync", "always"]) };
 if (!skipNoAof)
@@ -54,8 +61,41 @@ Console.WriteLine();
 Console.WriteLine($"Lowest ratio: {ratios.Min():0.00}");
 return ratios.Min() >= 0.5 ? 0 : 1;
 
+// Round-trip latency at low and high concurrency, as the platform runs Redis: where the client's own
+// cost per command shows (redis-benchmark -c 1 is one request in flight, answered at once).
+async Task<int> LatencyAsync()
+{
+    Console.WriteLine($"Load average at start: {LoadAverage()}");
+    await using RedisServerProcess server = await RedisServerProcess.StartAsync(redisServer, ["--appendonly", "yes", "--appendfsync", "always"]);
+    await using RedisClient client = await RedisClient.ConnectAsync($"127.0.0.1:{server.Port},password={RedisServerProcess.Password}");
+    await client.ScriptLoadAsync(ClientBenchmark.Script);
+    await client.SetAsync(ClientBenchmark.Key, "xxx");
+    foreach (string test in new[] { "PING", "SET", "EVALSHA" })
+    {
+        await ClientBenchmark.RunAsync(client, test, 8, TimeSpan.FromSeconds(warmupSeconds));
+    }
+    Console.WriteLine();
+    Console.WriteLine($"## appendonly yes, appendfsync always; {durationSeconds} s per figure");
+    Console.WriteLine($"{"test",-7}  {"tool",-40} {"ops/s",10} {"p50 ms",8} {"p99 ms",8}");
+    foreach (string test in new[] { "PING", "SET", "EVALSHA" })
+    {
+        foreach (int concurrency in new[] { 1, 8, 64 })
+        {
+            Measurement ours = await ClientBenchmark.RunAsync(client, test, concurrency, duration);
+            (Measurement theirs, _) = await RedisBenchmarkTool.RunAsync(redisBenchmark, server.Port, concurrency, test, duration);
+            Print(ours with { Test = test });
+            Print(theirs with { Test = test });
+        }
+    }
+    Console.WriteLine($"Load average at end: {LoadAverage()}");
+    return 0;
+}
+
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
 static void Print(Measurement m) =>
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{m.Test,-4}  {m.Tool,-40} {m.OpsPerSecond,10:0} {m.P50Ms,8:0.000} {m.P99Ms,8:0.000}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{m.Test,-7}  {m.Tool,-40} {m.OpsPerSecond,10:0} {m.P50Ms,8:0.000} {m.P99Ms,8:0.000}"));
 
 int IntOption(string name, int fallback)
 {

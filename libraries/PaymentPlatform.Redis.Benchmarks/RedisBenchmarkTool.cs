@@ -7,8 +7,15 @@ namespace PaymentPlatform.Redis.Benchmarks;
 internal static class RedisBenchmarkTool
 {
     public static string CommandLine(int port, int clients, string test, long requests, int pipeline) =>
-        $"redis-benchmark -h 127.0.0.1 -p {port} -a {RedisServerProcess.Password} -c {clients} -t {test.ToLowerInvariant()} -n {requests}"
-        + (pipeline > 1 ? $" -P {pipeline}" : "") + " --csv";
+        $"redis-benchmark -h 127.0.0.1 -p {port} -a {RedisServerProcess.Password} -c {clients} -n {requests}"
+        + (pipeline > 1 ? $" -P {pipeline}" : "") + " --csv"
+        + test switch
+        {
+            // Custom commands go last; the EVALSHA one is the client benchmark's own script and key.
+            "EVALSHA" => $" evalsha {ClientBenchmark.Script.Sha1} 1 {ClientBenchmark.ScriptKey}",
+            "PING" => " ping",
+            _ => $" -t {test.ToLowerInvariant()}",
+        };
 
     /// <summary>Runs a short calibration, then enough requests to take about <paramref name="duration"/>.</summary>
     public static async Task<(Measurement Result, string CommandLine)> RunAsync(
@@ -43,7 +50,7 @@ internal static class RedisBenchmarkTool
         // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
         string[] row = output.Split('\n')
             .Select(line => line.Trim().Split(',').Select(cell => cell.Trim('"')).ToArray())
-            .Single(cells => cells[0].Equals(test, StringComparison.OrdinalIgnoreCase));
+            .Last(cells => cells.Length >= 7 && !cells[0].Equals("test", StringComparison.Ordinal));
         double Cell(int i) => double.Parse(row[i], CultureInfo.InvariantCulture);
         string tool = pipeline > 1 ? $"redis-benchmark -c {clients} -P {pipeline}" : $"redis-benchmark -c {clients}";
         return new Measurement(test, tool, Cell(1), Cell(4), Cell(6));

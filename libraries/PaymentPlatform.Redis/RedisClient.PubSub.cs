@@ -53,7 +53,7 @@ public sealed partial class RedisClient
     private readonly Lock _subscriptionGate = new();
     private readonly Dictionary<string, List<RedisSubscription>> _subscriptions = new(StringComparer.Ordinal);
 
-    // A copy of _subscriptions for the subscriber's read loop, replaced whenever it changes,
+    // A copy of _subscriptions for the subscriber's reading thread, replaced whenever it changes,
     // so delivering a message takes no lock.
     private volatile Dictionary<string, RedisSubscription[]> _routes = new(StringComparer.Ordinal);
 
@@ -71,7 +71,7 @@ public sealed partial class RedisClient
     /// disconnected are lost, as Redis pub/sub does not store them.
     /// </summary>
     /// <remarks>
-    /// Handlers run one at a time, in order, on the subscriber connection's read loop: keep
+    /// Handlers run one at a time, in order, on the subscriber connection's reading thread: keep
     /// them short and hand longer work off. An exception from a handler is logged and ignored.
     /// </remarks>
     /// <exception cref="RedisConnectionException">The subscriber connection is down.</exception>

@@ -9,7 +9,7 @@ internal sealed class PendingCommand : TaskCompletionSource<RedisResult>
 
     private int _state;
 
-    // Continuations run on the thread pool, so callers' code never runs on (and stalls) the read loop.
+    // Continuations run on the thread pool, so callers' code never runs on (and stalls) the reading thread.
     public PendingCommand(string command, RedisValue[] arguments)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {

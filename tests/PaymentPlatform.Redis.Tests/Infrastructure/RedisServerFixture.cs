@@ -113,6 +113,24 @@ public class RedisServerFixture : IAsyncLifetime
         _process = null;
     }
 
+    /// <summary>Stops the server process (SIGSTOP): it neither reads nor answers, like a hung host, until <see cref="ThawAsync"/>.</summary>
+    public Task FreezeAsync() => SignalAsync("-STOP");
+
+    /// <summary>Resumes a frozen server (SIGCONT).</summary>
+    public Task ThawAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        int pid = _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
+        using Process kill = Process.Start(new ProcessStartInfo("kill", [signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start.");
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {pid} exited with {kill.ExitCode}.");
+        }
+    }
+
     public async Task RestartAsync()
     {
         await StopAsync();
