@@ -1,3 +1,5 @@
+using PaymentPlatform.Gateway.Infrastructure;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -10,9 +12,12 @@ builder.Services.AddGatewayServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapOpenApi(OpenApiSetup.DocumentPath);
 app.MapMerchantsApi();
 app.MapPaymentsApi();
 app.MapCaptureRefundApi();
 app.MapBalanceApi();
+app.MapPaymentHandlesApi();
+app.MapEventsApi().MapWebhookEndpointsApi();
 
 app.Run();

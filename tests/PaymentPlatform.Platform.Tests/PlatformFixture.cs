@@ -32,6 +32,29 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // After every test of the collection: the ledger's books must still balance (issue 10, "Done when").
+        // A failure here fails the run as a fixture cleanup error, naming what did not reconcile.
+        try
+        {
+            if (App is not null)
+            {
+                using var ledger = await App.CreateInternalClientAsync("ledger");
+                using var response = await ledger.GetAsync(new Uri("/v1/reconciliation", UriKind.Relative));
+                var body = await response.Content.ReadAsStringAsync();
+                if (!response.IsSuccessStatusCode || !System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("balanced").GetBoolean())
+                {
+                    throw new InvalidOperationException($"The ledger does not reconcile after the platform tests: {(int)response.StatusCode} {body}");
+                }
+            }
+        }
+        finally
+        {
+            await DisposeBuilderAsync();
+        }
+    }
+
+    private async Task DisposeBuilderAsync()
+    {
         if (_builder is not null)
         {
             await _builder.DisposeAsync();

@@ -19,7 +19,8 @@ public static class ScenarioPlans
         {
             "hello" => [.. (options.Rates.Count > 0 ? options.Rates : [options.Rate ?? HelloDefaultRate]).Select(rate => ($"hello {rate:0}/s", Steady(rate, options)))],
             "payments-200" => [($"payments {options.Rate ?? PaymentsDefaultRate:0}/s", Steady(options.Rate ?? PaymentsDefaultRate, options))],
-            "handles-200" => [($"handles {options.Baseline:0}/s then {options.Peak:0}/s", Handles(options))],
+            // Two steps, so each rate gets its own percentiles (validation and the hello-world beside it).
+            "handles-200" => [($"handles {options.Baseline:0}/s", Steady(options.Baseline, options)), ($"handles {options.Peak:0}/s", Steady(options.Peak, options))],
             "spike" => [($"spike {options.Rate ?? SpikeDefaultRate:0}/s x{SpikeFactor}", Spike(options.Rate ?? SpikeDefaultRate, options))],
             _ => throw new ArgumentException($"'{options.Scenario}' has no fixed steps.", nameof(options)),
         };

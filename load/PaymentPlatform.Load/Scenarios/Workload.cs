@@ -31,8 +31,26 @@ public sealed record Workload(
         string[] notes = [merchants.Describe(), "each payment has its own idempotency key; retries reuse it"];
         if (options.Scenario == "handles-200")
         {
-            var handles = new HandlesScenario(gateway, merchants);
-            return new Workload(handles, notes, new HandlesVerifier(gateway, merchants, handles).VerifyAsync);
+            // The hello-world ceiling beside the validations: the same schedule, the same run (issue 12's benchmark).
+            var helloTarget = await HelloWorldTarget.StartAsync(TimeSpan.FromSeconds(180), cancellationToken).ConfigureAwait(false);
+            var helloHttp = LoadHttp.CreateClient(helloTarget.BaseAddress, options.Timeout, options.Connections);
+            var handles = new HandlesScenario(gateway, merchants, helloHttp);
+            var verifier = new HandlesVerifier(gateway, merchants, handles);
+            string[] handleNotes = [.. notes,
+                "directory: simulated latency 0 ms and error rate 0 on every route (its appsettings.json; Directory:Routes:*)",
+                $"beside it: GET / on load/PaymentPlatform.HelloWorld at the same due times ({helloTarget.BaseAddress}; {string.Join("; ", helloTarget.Notes)})"];
+            return new Workload(handles, handleNotes, async token =>
+            {
+                try
+                {
+                    return await verifier.VerifyAsync(token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    helloHttp.Dispose();
+                    await helloTarget.DisposeAsync().ConfigureAwait(false);
+                }
+            });
         }
         var payments = new PaymentsScenario(gateway, merchants, new PaymentMix(merchants.Count, merchants.Cards.Count), runId);
         return new Workload(payments, notes, new PaymentsVerifier(gateway, merchants, payments).VerifyAsync);

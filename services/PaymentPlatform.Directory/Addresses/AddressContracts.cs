@@ -50,6 +50,9 @@ public sealed partial record CollectRequest(string? CollectId, string? Handle, l
 /// <summary><c>status</c>: <c>succeeded</c> or <c>declined</c> (then <c>decline_code</c> says why).</summary>
 public sealed record CollectResponse(string CollectId, string Handle, long Amount, string Currency, string Status, string? DeclineCode);
 
+/// <summary>A collect as recorded under its key: <c>requests</c> counts the first request and every retry.</summary>
+public sealed record CollectRecord(string Key, CollectResponse Collect, int Requests);
+
 internal static class AddressRules
 {
     public static void RequireHandle(FieldErrors errors, string? handle)

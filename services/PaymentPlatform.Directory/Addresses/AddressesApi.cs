@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PaymentPlatform.ServiceDefaults.Http;
 using PaymentPlatform.ServiceDefaults;
+using PaymentPlatform.Directory.Simulation;
 
 namespace PaymentPlatform.Directory.Addresses;
 
@@ -8,9 +9,10 @@ internal static class AddressesApi
 {
     public static RouteGroupBuilder MapAddressesApi(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/addresses/validate", Validate);
-        v1.MapGet("/addresses/{handle}/status", Status);
-        v1.MapPost("/collect", Collect);
+        v1.MapPost("/addresses/validate", Validate).WithSimulatedConditions(DirectoryRoutes.Validate);
+        v1.MapGet("/addresses/{handle}/status", Status).WithSimulatedConditions(DirectoryRoutes.Status);
+        v1.MapPost("/collect", Collect).WithSimulatedConditions(DirectoryRoutes.Collect);
+        v1.MapGet("/collects/{key}", FindCollect);
         return v1;
     }
 
@@ -55,8 +57,11 @@ internal static class AddressesApi
         return TypedResults.Ok(new AddressStatusResponse(handle, active ? "active" : "inactive", active));
     }
 
-    /// <summary>Debits the handle; the outcome depends only on the handle, so a retried collect answers alike.</summary>
-    public static async Task<Results<Ok<CollectResponse>, ProblemHttpResult>> Collect(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Debits the handle once per idempotency key (the <c>Idempotency-Key</c> header, else <c>collect_id</c>): a retry
+    /// answers the first outcome; the same key with another handle, amount or currency is 409 <c>idempotency_key_reused</c>.
+    /// </summary>
+    public static async Task<Results<Ok<CollectResponse>, ProblemHttpResult>> Collect(HttpRequest request, CollectLedger ledger, CancellationToken cancellationToken)
     {
         var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
         if (invalid is not null)
@@ -72,8 +77,22 @@ internal static class AddressesApi
         {
             return problem;
         }
-        var decline = SimulatedDirectory.CollectDeclineCode(collect.Handle!);
-        return TypedResults.Ok(new CollectResponse(collect.CollectId!, collect.Handle!, collect.Amount!.Value, collect.Currency!,
-            decline is null ? "succeeded" : "declined", decline));
+        var key = request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } header ? header : collect.CollectId!;
+        var fingerprint = $"{collect.CollectId}|{collect.Handle!.ToLowerInvariant()}|{collect.Amount}|{collect.Currency}";
+        var (answer, first, _) = ledger.GetOrAdd(key, fingerprint, () =>
+        {
+            var decline = SimulatedDirectory.CollectDeclineCode(collect.Handle!);
+            return new CollectResponse(collect.CollectId!, collect.Handle!, collect.Amount!.Value, collect.Currency!,
+                decline is null ? "succeeded" : "declined", decline);
+        });
+        return first == fingerprint
+            ? TypedResults.Ok(answer)
+            : Problems.Conflict("idempotency_key_reused", $"Collect key {key} was used for another collect.");
     }
+
+    /// <summary>A collect by its idempotency key, with how many requests asked for it (a test reads that a retry collected once).</summary>
+    public static Results<Ok<CollectRecord>, ProblemHttpResult> FindCollect(string key, CollectLedger ledger) =>
+        ledger.Find(key) is { } found
+            ? TypedResults.Ok(new CollectRecord(key, found.Response, found.Requests))
+            : Problems.NotFound("collect_not_found", $"No collect under key {key} on this replica.");
 }

@@ -20,11 +20,13 @@ public static class GatewayServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayMetrics>();
+        services.AddGatewayOpenApi();
 
         // Resilience numbers for the payment hot path: appsettings.json, InternalClients:*; the README says why.
         services.AddInternalClient<RiskClient>("risk");
         services.AddInternalClient<LedgerClient>("ledger");
         services.AddSingleton<LedgerAccountCache>();
+        services.AddPaymentHandles();
 
         // Merchants, keys, and who may call what.
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
@@ -64,6 +66,7 @@ public static class GatewayServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddHostedService<OutboxRelay>();
+        services.AddGatewayEvents();
         return services;
     }
 }

@@ -19,16 +19,16 @@ public static class MerchantsApi
     {
         ArgumentNullException.ThrowIfNull(app);
         var admin = app.MapGroup("/v1/merchants").RequireAdmin();
-        admin.MapPost("/", CreateMerchant);
-        admin.MapGet("/{id}", GetMerchant);
-        admin.MapPost("/{id}", UpdateMerchant);
-        admin.MapPost("/{id}/api_keys", AddKey);
-        admin.MapPost("/{id}/api_keys/{keyId}/revoke", AdminRevokeKey);
+        admin.MapPost("/", CreateMerchant).Reads<CreateMerchantRequest>().WithProblems(400, 413);
+        admin.MapGet("/{id}", GetMerchant).WithProblems(404);
+        admin.MapPost("/{id}", UpdateMerchant).Reads<UpdateMerchantRequest>().WithProblems(400, 404, 413);
+        admin.MapPost("/{id}/api_keys", AddKey).WithProblems(404);
+        admin.MapPost("/{id}/api_keys/{keyId}/revoke", AdminRevokeKey).WithProblems(404);
 
         var keys = app.MapGroup("/v1/api_keys").RequireMerchant();
         keys.MapGet("/", ListKeys);
-        keys.MapPost("/roll", RollKey);
-        keys.MapPost("/{keyId}/revoke", RevokeKey);
+        keys.MapPost("/roll", RollKey).Reads<RollKeyRequest>().WithProblems(400, 413);
+        keys.MapPost("/{keyId}/revoke", RevokeKey).WithProblems(404);
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using PaymentPlatform.Gateway.Downstream;
+using PaymentPlatform.Gateway.Infrastructure;
 using PaymentPlatform.Gateway.Merchants;
 using PaymentPlatform.Gateway.Payments;
 using PaymentPlatform.Gateway.RateLimiting;
@@ -14,7 +15,7 @@ public static class BalanceApi
     public static IEndpointRouteBuilder MapBalanceApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/v1/balance", GetBalance).RequireMerchant().RequireMerchantRateLimit();
+        app.MapGet("/v1/balance", GetBalance).RequireMerchant().RequireMerchantRateLimit().WithProblems(503);
         return app;
     }
 

@@ -25,12 +25,15 @@ public static class CaptureRefundApi
     {
         ArgumentNullException.ThrowIfNull(app);
         var payments = app.MapGroup("/v1/payments").RequireMerchant().RequireMerchantRateLimit();
-        payments.MapPost("/{id}/capture", Capture);
-        payments.MapPost("/{id}/cancel", Cancel);
+        payments.MapPost("/{id}/capture", Capture).Reads<CapturePaymentRequest>()
+            .Responds<PaymentResponse>(StatusCodes.Status200OK, 400, 404, 409, 413, 422, 502, 503);
+        payments.MapPost("/{id}/cancel", Cancel).Reads<CancelPaymentRequest>()
+            .Responds<PaymentResponse>(StatusCodes.Status200OK, 400, 404, 409, 413, 422, 502, 503);
         var refunds = app.MapGroup("/v1/refunds").RequireMerchant().RequireMerchantRateLimit();
-        refunds.MapPost("/", CreateRefund);
-        refunds.MapGet("/", ListRefunds);
-        refunds.MapGet("/{id}", GetRefund);
+        refunds.MapPost("/", CreateRefund).Reads<CreateRefundRequest>()
+            .Responds<RefundResponse>(StatusCodes.Status201Created, 400, 404, 409, 413, 422, 502, 503);
+        refunds.MapGet("/", ListRefunds).WithProblems(400);
+        refunds.MapGet("/{id}", GetRefund).WithProblems(404);
         return app;
     }
 

@@ -49,9 +49,16 @@ internal sealed record Payment(
 
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>A UPI payment's handle (kept in <c>payment_upi</c>, beside the row); null for a card payment.</summary>
+    public string? UpiHandle { get; init; }
+
+    public bool IsUpi => Card is null && UpiHandle is not null;
+
     public PaymentResponse ToResponse() => new(
         Id, "payment", Status, Amount, Currency, Livemode, CaptureMethod,
-        Card is { } card ? new PaymentMethodResponse("card", new CardResponse(card.Brand, card.Last4, card.ExpMonth, card.ExpYear, card.Fingerprint)) : null,
+        Card is { } card ? new PaymentMethodResponse("card", new CardResponse(card.Brand, card.Last4, card.ExpMonth, card.ExpYear, card.Fingerprint))
+            : UpiHandle is { } handle ? new PaymentMethodResponse("upi", null, new UpiResponse(handle))
+            : null,
         Review, ReviewReasons, DeclineReason, AmountCaptured, Fee, AmountRefunded, CancellationReason, Description, Metadata,
         CreatedAt.ToUnixTimeSeconds(), ExpiresAt?.ToUnixTimeSeconds());
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PaymentPlatform.Gateway.Payments;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed record CreatePaymentRequest(
     string? Description,
     Dictionary<string, string>? Metadata);
 
-/// <summary>A payment method: <c>card</c>, or <c>upi</c> (not enabled until "Gateway, part 2").</summary>
+/// <summary>A payment method: <c>card</c>, or <c>upi</c> (a handle, inr only, automatic capture only).</summary>
 public sealed record PaymentMethodData(string? Type, CardData? Card, UpiData? Upi);
 
 public sealed record CardData(string? Number, int? ExpMonth, int? ExpYear, string? Cvc);
@@ -41,8 +43,13 @@ public sealed record PaymentResponse(
     long Created,
     long? ExpiresAt);
 
-/// <summary>What a payment shows of its method: never the PAN, only what the vault allows.</summary>
-public sealed record PaymentMethodResponse(string Type, CardResponse? Card);
+/// <summary>What a payment shows of its method: never the PAN, only what the vault allows; for UPI, the handle.</summary>
+public sealed record PaymentMethodResponse(
+    string Type,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CardResponse? Card,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] UpiResponse? Upi = null);
+
+public sealed record UpiResponse(string Handle);
 
 public sealed record CardResponse(string Brand, string Last4, int ExpMonth, int ExpYear, string Fingerprint);
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using PaymentPlatform.Gateway.Downstream;
 using PaymentPlatform.Gateway.Events;
+using PaymentPlatform.Gateway.Handles;
 using PaymentPlatform.Gateway.Idempotency;
 using PaymentPlatform.Gateway.Infrastructure;
 using PaymentPlatform.Gateway.Processing;
@@ -20,6 +21,8 @@ namespace PaymentPlatform.Gateway.Payments;
 internal sealed class PaymentFlow(
     RiskClient risk,
     LedgerClient ledger,
+    DirectoryClient directory,
+    UpiPaymentHandles upiHandles,
     IPaymentProcessor processor,
     CardVault vault,
     PaymentStore store,
@@ -40,9 +43,10 @@ internal sealed class PaymentFlow(
     /// <exception cref="DownstreamException">Risk or the ledger did not answer: the payment stays <c>processing</c>.</exception>
     public async Task<StoredResponse> CompleteAsync(Payment payment, FeeRule fee, bool inquiry, CancellationToken cancellationToken)
     {
+        payment = await WithUpiHandleAsync(payment, cancellationToken);
         var score = await risk.ScoreAsync(
             new RiskScoreRequest(payment.Id, payment.MerchantId, payment.Amount, payment.Currency, payment.Card?.Fingerprint,
-                payment.Card?.Bin, payment.Card?.Last4, Handle: null, TestMode: !payment.Livemode),
+                payment.Card?.Bin, payment.Card?.Last4, Handle: payment.UpiHandle, TestMode: !payment.Livemode),
             cancellationToken);
         var reasons = score.Reasons ?? [];
         if (score.Decision == RiskScore.Block)
@@ -52,6 +56,22 @@ internal sealed class PaymentFlow(
                 cancellationToken);
         }
         var review = score.Decision == RiskScore.Review;
+
+        if (payment.IsUpi)
+        {
+            // UPI authorizes through the directory's collect instead of the card processor. The collect is keyed
+            // {pay}:collect, so a retry (or the completer's pass) asks again and the payer is debited once.
+            var collect = await directory.CollectAsync(payment.Id, payment.UpiHandle!, payment.Amount, payment.Currency, cancellationToken);
+            if (collect.Status != DirectoryCollect.Succeeded)
+            {
+                var code = collect.DeclineCode ?? "payer_declined";
+                return await ResolveAsync(payment,
+                    new PaymentResolution(PaymentStatus.Declined, review, review ? reasons : [], score.Score, code, 0, 0, null),
+                    p => [Event(EventTypes.PaymentDeclined, p, new { Object = p.ToResponse(), Reason = code })],
+                    cancellationToken);
+            }
+            return await HoldAndResolveAsync(payment, fee, score, review, reasons, cancellationToken);
+        }
 
         var pan = payment.Card is { } card ? await vault.RevealPanAsync(card.Token, cancellationToken) : null;
         var authorization = new AuthorizationRequest(payment.Id, pan ?? "", payment.Card?.ExpMonth ?? 0, payment.Card?.ExpYear ?? 0, payment.Amount, payment.Currency);
@@ -71,6 +91,13 @@ internal sealed class PaymentFlow(
                 return PaymentResponses.Created(payment);
         }
 
+        return await HoldAndResolveAsync(payment, fee, score, review, reasons, cancellationToken);
+    }
+
+    /// <summary>After an authorization (the processor's, or a UPI collect): the ledger hold, the capture for automatic capture, and the outcome.</summary>
+    private async Task<StoredResponse> HoldAndResolveAsync(
+        Payment payment, FeeRule fee, RiskScore score, bool review, IReadOnlyList<string> reasons, CancellationToken cancellationToken)
+    {
         var expiresAt = time.GetUtcNow() + options.Value.AuthorizationTtl;
         await ledger.PlaceHoldAsync(payment.Id, payment.MerchantId, payment.Amount, payment.Currency,
             options.Value.AuthorizationTtl + options.Value.LedgerHoldGrace, cancellationToken);
@@ -167,8 +194,9 @@ internal sealed class PaymentFlow(
             await store.ReleaseRefundAsync(refund, refusal, cancellationToken);
             return refusal;
         }
+        var upiHandle = await upiHandles.FindAsync(refund.PaymentId, cancellationToken);
         var completed = await store.CompleteRefundAsync(refund,
-            (r, p) => [Event(EventTypes.RefundSucceeded, p, new { Object = r.ToResponse(), Payment = p.ToResponse() })],
+            (r, p) => [Event(EventTypes.RefundSucceeded, p, new { Object = r.ToResponse(), Payment = (p with { UpiHandle = upiHandle }).ToResponse() })],
             PaymentResponses.Created, cancellationToken);
         relay.Wake();
         return PaymentResponses.Created(completed?.Refund ?? (await store.FindRefundAsync(refund.Id, cancellationToken))!);
@@ -177,16 +205,43 @@ internal sealed class PaymentFlow(
     private async Task<StoredResponse> ResolveAsync(
         Payment payment, PaymentResolution resolution, Func<Payment, IReadOnlyList<OutboxEvent>> events, CancellationToken cancellationToken)
     {
-        var resolved = await store.ResolveProcessingAsync(payment.Id, resolution, events, PaymentResponses.Created, cancellationToken);
+        // The stored row does not carry a UPI handle; the answer and the events show it all the same.
+        Payment Attach(Payment p) => p with { UpiHandle = payment.UpiHandle };
+        var resolved = await store.ResolveProcessingAsync(payment.Id, resolution, p => events(Attach(p)), p => Created(Attach(p)), cancellationToken);
         if (resolved is null)
         {
             // A concurrent retry or the completer resolved it first; answer what it recorded.
-            return await CurrentAsync(payment.Id, PaymentResponses.Created, cancellationToken);
+            return await CurrentAsync(payment.Id, p => Created(Attach(p)), cancellationToken);
         }
         relay.Wake();
         metrics.PaymentCreated(resolved.Status, resolved.Currency);
-        return PaymentResponses.Created(resolved);
+        return Created(Attach(resolved));
     }
+
+    /// <summary>The answer to <c>POST /v1/payments</c>: as <see cref="PaymentResponses.Created(Payment)"/>, with UPI's own decline.</summary>
+    public static StoredResponse Created(Payment payment)
+    {
+        if (!payment.IsUpi || payment.Status != PaymentStatus.Declined || payment.DeclineReason == "risk_blocked")
+        {
+            return PaymentResponses.Created(payment);
+        }
+        var detail = payment.DeclineReason switch
+        {
+            "account_inactive" => "The payer's UPI account is inactive and cannot pay.",
+            "address_not_found" => "The directory knows no such UPI address.",
+            _ => "The payer declined the UPI collect request.",
+        };
+        var problem = ServiceDefaults.Problems.Create(StatusCodes.Status402PaymentRequired, "upi_declined", "The UPI payment was declined.", detail);
+        problem.Extensions["payment_id"] = payment.Id;
+        problem.Extensions["decline_code"] = payment.DeclineReason;
+        return PaymentResponses.Problem(problem);
+    }
+
+    /// <summary>A payment read from the store, with its UPI handle when it has no card.</summary>
+    public async Task<Payment> WithUpiHandleAsync(Payment payment, CancellationToken cancellationToken) =>
+        payment.Card is null && payment.UpiHandle is null && await upiHandles.FindAsync(payment.Id, cancellationToken) is { } handle
+            ? payment with { UpiHandle = handle }
+            : payment;
 
     private async Task<StoredResponse> CurrentAsync(string id, Func<Payment, StoredResponse> response, CancellationToken cancellationToken) =>
         response((await store.FindAsync(id, cancellationToken))!);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using PaymentPlatform.Gateway.Handles;
 using PaymentPlatform.Gateway.Infrastructure;
 using PaymentPlatform.Gateway.Vault;
 using PaymentPlatform.ServiceDefaults;
@@ -9,9 +10,13 @@ namespace PaymentPlatform.Gateway.Payments;
 /// <summary>A card as the request gave it: it goes to the vault and nowhere else.</summary>
 internal sealed record ValidCard(string Number, int ExpMonth, int ExpYear);
 
-/// <summary>A request that passed validation, normalised (currency lowercase, card number digits only).</summary>
+/// <summary>
+/// A request that passed validation, normalised (currency lowercase, card number digits only, handle lowercase):
+/// exactly one of <paramref name="Card"/> and <paramref name="UpiHandle"/>.
+/// </summary>
 internal sealed record ValidPayment(
-    long Amount, string Currency, string CaptureMethod, ValidCard Card, string? Description, IReadOnlyDictionary<string, string> Metadata);
+    long Amount, string Currency, string CaptureMethod, ValidCard? Card, string? Description, IReadOnlyDictionary<string, string> Metadata,
+    string? UpiHandle = null);
 
 /// <summary>Checks a <see cref="CreatePaymentRequest"/>; pure, so every rule is testable without a host.</summary>
 internal static class PaymentValidation
@@ -24,6 +29,9 @@ internal static class PaymentValidation
     public const int MaxMetadataKeys = 50;
     public const int MaxMetadataKeyLength = 40;
     public const int MaxMetadataValueLength = 500;
+
+    /// <summary>UPI moves Indian rupees only.</summary>
+    public const string UpiCurrency = "inr";
 
     public static (ValidPayment? Payment, ProblemHttpResult? Problem) Validate(CreatePaymentRequest request, TimeProvider time)
     {
@@ -58,14 +66,33 @@ internal static class PaymentValidation
         ValidateMetadata(request.Metadata, errors);
 
         ValidCard? card = null;
+        string? handle = null;
         switch (request.PaymentMethod)
         {
             case null:
                 errors.Add("payment_method", "is required: {\"type\": \"card\", \"card\": {\"number\", \"exp_month\", \"exp_year\", \"cvc\"}}.");
                 break;
-            case { Type: "upi" }:
+            case { Type: "upi" } when currency is not null && currency != UpiCurrency:
                 return (null, Problems.BadRequest("payment_method_not_enabled",
-                    "UPI payments are not enabled on this platform yet; they arrive with the payment-handle directory. Use type card."));
+                    $"UPI payments are in inr only; this payment is in {currency}. Use type card."));
+            case { Type: "upi", Upi: { } upi }:
+                if (HandleSyntax.Normalize(upi.Handle) is { } normalized)
+                {
+                    handle = normalized;
+                }
+                else
+                {
+                    errors.Add("payment_method.upi.handle", string.IsNullOrEmpty(upi.Handle) ? "is required." : HandleSyntax.Rule);
+                }
+                if (captureMethod == "manual")
+                {
+                    // A UPI collect debits the payer at once: there is no authorization to capture later.
+                    errors.Add("capture_method", "is automatic for UPI payments.");
+                }
+                break;
+            case { Type: "upi" }:
+                errors.Add("payment_method.upi", "is required for type upi: {\"handle\": \"name@psp\"}.");
+                break;
             case { Type: "card", Card: { } given }:
                 card = ValidateCard(given, time, errors);
                 break;
@@ -73,7 +100,7 @@ internal static class PaymentValidation
                 errors.Add("payment_method.card", "is required for type card.");
                 break;
             default:
-                errors.Add("payment_method.type", "is card (upi is not enabled yet).");
+                errors.Add("payment_method.type", "is card or upi.");
                 break;
         }
 
@@ -81,8 +108,8 @@ internal static class PaymentValidation
         {
             return (null, problem);
         }
-        return (new ValidPayment(request.Amount!.Value, currency!, captureMethod, card!, request.Description,
-            request.Metadata ?? new Dictionary<string, string>()), null);
+        return (new ValidPayment(request.Amount!.Value, currency!, captureMethod, card, request.Description,
+            request.Metadata ?? new Dictionary<string, string>(), handle), null);
     }
 
     public static string? ValidateIdempotencyKey(string? key) =>
