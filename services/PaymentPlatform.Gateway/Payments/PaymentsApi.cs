@@ -80,18 +80,7 @@ public static class PaymentsApi
             valid.CaptureMethod, new PaymentCard(card.Token, card.Brand, card.Bin, card.Last4, card.ExpMonth, card.ExpYear, card.Fingerprint),
             valid.Description, valid.Metadata, idempotencyKey, time.GetUtcNow());
 
-        switch (await store.CreateProcessingAsync(payment, key, cancellationToken))
-        {
-            case WriteOutcome.KeyExists:
-                return await keyed.AnswerExistingAsync(key!, Resume, cancellationToken);
-            case WriteOutcome.ObjectExists:
-                return await keyed.RunAsync(key, id, () => Resume(id), cancellationToken);
-        }
-        if (key is not null)
-        {
-            keyed.New();
-        }
-        return await keyed.RunAsync(key, id, () => flow.CompleteAsync(payment, merchant.FeeRule, inquiry: false, cancellationToken), cancellationToken);
+        return await StartAsync(payment, key, merchant, keyed, store, flow, Resume, cancellationToken);
     }
 
     /// <summary>
@@ -150,18 +139,29 @@ public static class PaymentsApi
         var payment = new Payment(id, merchant.MerchantId, merchant.Livemode, valid.Amount, valid.Currency, PaymentStatus.Processing,
             valid.CaptureMethod, Card: null, valid.Description, valid.Metadata, idempotencyKey, time.GetUtcNow())
         { UpiHandle = handle };
+        return await StartAsync(payment, key, merchant, keyed, store, flow, Resume, cancellationToken);
+    }
+
+    /// <summary>
+    /// The first recovery point (the key's record and the payment in <c>processing</c>, one transaction), then the
+    /// flow; a key or payment that exists already is answered from what it holds.
+    /// </summary>
+    private static async Task<IResult> StartAsync(
+        Payment payment, IdempotencyKey? key, MerchantContext merchant, KeyedRequests keyed, PaymentStore store, PaymentFlow flow,
+        Func<string?, Task<StoredResponse>> resume, CancellationToken cancellationToken)
+    {
         switch (await store.CreateProcessingAsync(payment, key, cancellationToken))
         {
             case WriteOutcome.KeyExists:
-                return await keyed.AnswerExistingAsync(key!, Resume, cancellationToken);
+                return await keyed.AnswerExistingAsync(key!, resume, cancellationToken);
             case WriteOutcome.ObjectExists:
-                return await keyed.RunAsync(key, id, () => Resume(id), cancellationToken);
+                return await keyed.RunAsync(key, payment.Id, () => resume(payment.Id), cancellationToken);
         }
         if (key is not null)
         {
             keyed.New();
         }
-        return await keyed.RunAsync(key, id, () => flow.CompleteAsync(payment, merchant.FeeRule, inquiry: false, cancellationToken), cancellationToken);
+        return await keyed.RunAsync(key, payment.Id, () => flow.CompleteAsync(payment, merchant.FeeRule, inquiry: false, cancellationToken), cancellationToken);
     }
 
     /// <summary>Another request's payment, abandoned mid-way (or already resolved): finish it, or answer its outcome.</summary>
