@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -19,6 +20,7 @@ internal static class PlatformProblemDetails
             };
         });
         services.AddExceptionHandler<PlatformExceptionHandler>();
+        services.AddSingleton<IDeveloperPageExceptionFilter, PlatformDeveloperPageFilter>();
         return services;
     }
 

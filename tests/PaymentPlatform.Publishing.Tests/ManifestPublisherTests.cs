@@ -104,7 +104,8 @@ public sealed class ManifestPublisherTests(PublishedPlatform platform)
         var secrets = Resources.Where(r => (string?)r.Value!["type"] == "parameter.v0").ToList();
 
         Assert.Equal(
-            ["cache-password", "internal-token", "ledgerdb-password", "notify-secrets-key", "notifydb-password", "paymentsdb-password", "postgres-password", "riskdb-password"],
+            ["cache-password", "gateway-admin-key", "gateway-hmac-key", "internal-token", "ledgerdb-password", "notify-secrets-key", "notifydb-password",
+             "paymentsdb-password", "postgres-password", "riskdb-password", "vault-key"],
             secrets.Select(s => s.Key).Order(StringComparer.Ordinal));
         Assert.All(secrets, secret =>
         {

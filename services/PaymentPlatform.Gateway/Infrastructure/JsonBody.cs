@@ -36,16 +36,42 @@ internal static class JsonBody
         {
             return allowEmpty ? (null, null) : (null, Problems.BadRequest("invalid_request", "The body must be a JSON object."));
         }
+        var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         try
         {
-            var body = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json.StrictOptions);
+            if (ContainsNul(json))
+            {
+                // PostgreSQL text cannot hold U+0000, and no field of this API means one: refuse it here.
+                return (null, Problems.BadRequest("invalid_request", "Strings in the body may not contain the NUL character (\\u0000)."));
+            }
+            var body = JsonSerializer.Deserialize<T>(json, Json.StrictOptions);
             return body is null ? (null, Problems.BadRequest("invalid_request", "The body must be a JSON object.")) : (body, null);
+        }
+        catch (InvalidOperationException)
+        {
+            // A string escape that is not valid UTF-16 (a lone surrogate such as \ud800).
+            return (null, Problems.BadRequest("invalid_request", "Strings in the body must be valid Unicode: a lone surrogate escape is not."));
         }
         catch (JsonException ex)
         {
             var where = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" (at {ex.Path})";
             return (null, Problems.BadRequest("invalid_request", $"The body is not valid JSON for this request{where}: a malformed document or a field of the wrong type."));
         }
+    }
+
+    /// <summary>Whether any property name or string value of the document holds U+0000 (only an escape can put it there).</summary>
+    private static bool ContainsNul(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String && reader.ValueIsEscaped
+                && reader.GetString()!.Contains('\0', StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ProblemHttpResult TooLarge() =>

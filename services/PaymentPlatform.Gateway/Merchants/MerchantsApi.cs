@@ -13,7 +13,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class MerchantsApi
 {
     private static readonly TimeSpan DefaultRollOverlap = TimeSpan.FromHours(24);
-    private static readonly TimeSpan MaxRollOverlap = TimeSpan.FromDays(7);
+    private const long MaxRollOverlapSeconds = 7 * 24 * 60 * 60;
 
     public static IEndpointRouteBuilder MapMerchantsApi(this IEndpointRouteBuilder app)
     {
@@ -114,11 +114,12 @@ public static class MerchantsApi
         {
             return invalid;
         }
-        var overlap = body?.ExpiresInSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultRollOverlap;
-        if (overlap < TimeSpan.Zero || overlap > MaxRollOverlap)
+        // The range first: TimeSpan.FromSeconds overflows on a huge number.
+        if (body?.ExpiresInSeconds is < 0 or > MaxRollOverlapSeconds)
         {
-            return Problems.BadRequest("invalid_request", $"expires_in_seconds is from 0 to {(long)MaxRollOverlap.TotalSeconds} (7 days).");
+            return Problems.BadRequest("invalid_request", $"expires_in_seconds is from 0 to {MaxRollOverlapSeconds} (7 days).");
         }
+        var overlap = body?.ExpiresInSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultRollOverlap;
         var merchant = http.GetMerchant();
         var secret = ApiKeys.NewSecret(merchant.Livemode);
         var (newKey, oldKey) = await store.RollAsync(merchant.MerchantId, merchant.KeyId, secret, overlap, cancellationToken);

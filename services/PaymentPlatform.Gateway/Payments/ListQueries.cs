@@ -8,7 +8,7 @@ namespace PaymentPlatform.Gateway.Payments;
 /// Stripe's list parameters: <c>limit</c> (1-100, default 10), one of <c>starting_after</c> / <c>ending_before</c>,
 /// <c>created[gte]</c> / <c>created[lte]</c> (Unix seconds), <c>status</c> for payments and <c>payment</c> for refunds.
 /// </summary>
-internal static class ListQueries
+internal static partial class ListQueries
 {
     public const int DefaultLimit = 10;
     public const int MaxLimit = 100;
@@ -23,6 +23,10 @@ internal static class ListQueries
         }
         var startingAfter = Single(q, "starting_after");
         var endingBefore = Single(q, "ending_before");
+        if ((startingAfter is not null && !IsObjectId(startingAfter)) || (endingBefore is not null && !IsObjectId(endingBefore)))
+        {
+            return (null, Problems.BadRequest("invalid_request", "starting_after and ending_before are object ids, such as pay_ followed by letters and digits."));
+        }
         if (startingAfter is not null && endingBefore is not null)
         {
             return (null, Problems.BadRequest("invalid_request", "Use starting_after or ending_before, not both."));
@@ -37,12 +41,18 @@ internal static class ListQueries
             return (null, Problems.BadRequest("invalid_request", $"status is one of: {string.Join(", ", PaymentStatus.All)}."));
         }
         var payment = Single(q, "payment");
-        if (payment is not null && !allowPayment)
+        if (payment is not null && (!allowPayment || !IsObjectId(payment)))
         {
             return (null, Problems.BadRequest("invalid_request", "payment is not a filter of this list."));
         }
         return (new ListQuery(limit, startingAfter, endingBefore, gte, lte) { Status = status, PaymentId = payment }, null);
     }
+
+    /// <summary>An object id: a short lowercase prefix, an underscore, then letters and digits.</summary>
+    public static bool IsObjectId(string value) => ObjectIdPattern().IsMatch(value);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z]{2,5}_[A-Za-z0-9]{1,64}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ObjectIdPattern();
 
     private static string? Single(IQueryCollection query, string name) =>
         query.TryGetValue(name, out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
