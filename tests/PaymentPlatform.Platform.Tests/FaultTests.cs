@@ -42,10 +42,22 @@ public class RelayCrashTests(RelayCrashFixture fixture, ITestOutputHelper output
         output.WriteLine($"AppHost with the relay failpoint healthy in {fixture.StartupTime.TotalSeconds:0.0} s.");
         using var merchant = await fixture.App.CreateMerchantAsync();
 
-        using var response = await Probes.PostPaymentAsync(merchant.Client);
-
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var paymentId = (await Probes.ReadJsonAsync(response)).GetProperty("id").GetString()!;
+        // The relay wakes as soon as the payment commits, so the crash can take down the very replica that is
+        // still writing this answer: the client retries with its key, as a real integration would.
+        var card = Probes.NewCardNumber();
+        var payment = await Probes.EventuallyAsync(async () =>
+        {
+            try
+            {
+                using var response = await Probes.PostPaymentAsync(merchant.Client, card, idempotencyKey: "relay-crash-1");
+                return response.StatusCode == HttpStatusCode.Created ? (object?)await Probes.ReadJsonAsync(response) : null;
+            }
+            catch (HttpRequestException)
+            {
+                return null;
+            }
+        }, Probes.EventTimeout, "the payment to be answered 201 (retrying with its Idempotency-Key)");
+        var paymentId = ((System.Text.Json.JsonElement)payment).GetProperty("id").GetString()!;
         var paymentsDb = await fixture.App.GetConnectionStringAsync("paymentsdb");
         var eventId = (string)Assert.Single(Assert.Single(await Probes.QueryAsync(paymentsDb!,
             "SELECT id FROM events WHERE payload->'object'->>'id' = $1", paymentId)))!;
