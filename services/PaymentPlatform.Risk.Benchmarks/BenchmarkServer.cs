@@ -58,6 +58,7 @@ internal static class BenchmarkServer
         });
         await app.StartAsync();
         var url = app.Urls.First();
+        var redisPid = await RedisProcessIdAsync(app.Services.GetRequiredService<PaymentPlatform.Redis.RedisClient>());
 
         var direct = await DirectAsync(app.Services.GetRequiredService<RiskScorer>(), options);
         Console.WriteLine();
@@ -66,7 +67,7 @@ internal static class BenchmarkServer
         Console.WriteLine($"  throughput {direct.Rate:0} scorings/s, of which {(direct.Rate * seconds - direct.WithoutVelocity) / seconds:0}/s with velocity ({direct.WithoutVelocity} scored without: Redis timed out or the counter was open)");
         Console.WriteLine($"  latency {direct.Latency}");
 
-        var client = await RunClientAsync(options, url, token, recorder);
+        var client = await RunClientAsync(options, url, token, recorder, redisPid);
         var inService = Percentiles.Of(recorder.Score);
         var server = Percentiles.Of(recorder.Http);
         var redis = Percentiles.Of(recorder.Redis);
@@ -76,6 +77,7 @@ internal static class BenchmarkServer
         Console.WriteLine($"  inside the service, http.server.request.duration: {server}");
         Console.WriteLine($"  Redis EVALSHA round trip (client histogram):      {redis}");
         Console.WriteLine($"  client, from each request's due time:             {client.Latency}");
+        Console.WriteLine($"  CPU per 10,000 scorings (process CPU time while measuring, stable under other load): risk service {PerTenThousand(recorder.ServiceCpu, client.Requests)}, redis-server {PerTenThousand(recorder.RedisCpu, client.Requests)}, load client {PerTenThousand(client.CpuSeconds, client.Requests)}");
         Console.WriteLine($"  load average at the end: {LoadAverage()}");
         var withinBudget = inService.P99 <= options.BudgetMs;
         Console.WriteLine();
@@ -84,6 +86,29 @@ internal static class BenchmarkServer
             : $"Budget MISSED: in-service p99 {inService.P99:0.000} ms > {options.BudgetMs} ms.");
         await app.StopAsync();
         return withinBudget ? 0 : 1;
+    }
+
+    private static string PerTenThousand(double cpuSeconds, int scorings) =>
+        double.IsNaN(cpuSeconds) || scorings == 0 ? "unknown" : $"{cpuSeconds * 10_000 / scorings:0.00} s";
+
+    /// <summary>redis-server's process id (INFO server), to read its CPU time from /proc.</summary>
+    private static async Task<int?> RedisProcessIdAsync(PaymentPlatform.Redis.RedisClient redis)
+    {
+        var info = (string?)await redis.ExecuteAsync("INFO", "server") ?? "";
+        var line = info.Split('\n').FirstOrDefault(l => l.StartsWith("process_id:", StringComparison.Ordinal));
+        return line is null ? null : int.Parse(line["process_id:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>User plus system CPU seconds of a process, from /proc/{pid}/stat (NaN when unreadable).</summary>
+    internal static double CpuSeconds(int? pid)
+    {
+        if (pid is null || !File.Exists($"/proc/{pid}/stat"))
+        {
+            return double.NaN;
+        }
+        // Fields after the command name: state is field 3, utime 14, stime 15, in clock ticks (100 per second on Linux).
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
     }
 
     private static string LoadAverage() =>
@@ -120,7 +145,7 @@ internal static class BenchmarkServer
         return (count / (double)seconds, Percentiles.Of(latencies.SelectMany(l => l)), withoutVelocity);
     }
 
-    private static async Task<PhaseResult> RunClientAsync(BenchmarkOptions options, string url, string token, Recorder recorder)
+    private static async Task<PhaseResult> RunClientAsync(BenchmarkOptions options, string url, string token, Recorder recorder, int? redisPid)
     {
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -138,11 +163,11 @@ internal static class BenchmarkServer
         {
             if (line == "MEASURING")
             {
-                recorder.Recording = true;
+                recorder.Start(redisPid);
             }
             else if (line == "DONE")
             {
-                recorder.Recording = false;
+                recorder.Stop(redisPid);
             }
             else if (line.StartsWith("RESULT ", StringComparison.Ordinal))
             {
@@ -161,6 +186,25 @@ internal static class BenchmarkServer
         public ConcurrentQueue<double> Score { get; } = new();
         public ConcurrentQueue<double> Http { get; } = new();
         public ConcurrentQueue<double> Redis { get; } = new();
+
+        /// <summary>CPU seconds this process (the risk service) and redis-server used while recording.</summary>
+        public double ServiceCpu { get; private set; } = double.NaN;
+
+        public double RedisCpu { get; private set; } = double.NaN;
+
+        public void Start(int? redisPid)
+        {
+            ServiceCpu = -Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+            RedisCpu = -CpuSeconds(redisPid);
+            Recording = true;
+        }
+
+        public void Stop(int? redisPid)
+        {
+            Recording = false;
+            ServiceCpu += Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+            RedisCpu += CpuSeconds(redisPid);
+        }
 
         public MeterListener Listen()
         {

@@ -22,8 +22,10 @@ internal static class LoadClient
 
         await RunPhaseAsync(http, options.Rate, options.Warmup);
         Console.WriteLine("MEASURING");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var result = await RunPhaseAsync(http, options.Rate, options.Duration);
         Console.WriteLine("DONE");
+        result = result with { CpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds };
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
         return 0;
     }
@@ -79,4 +81,4 @@ internal static class LoadClient
     }
 }
 
-internal sealed record PhaseResult(int Requests, double AchievedRate, Percentiles Latency, Dictionary<string, int> Errors);
+internal sealed record PhaseResult(int Requests, double AchievedRate, Percentiles Latency, Dictionary<string, int> Errors, double CpuSeconds = double.NaN);

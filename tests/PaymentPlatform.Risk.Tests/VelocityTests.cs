@@ -119,13 +119,45 @@ public class VelocityTests(RiskFixture fixture)
         await Eventually.Async(() => CountsAsync("card_fingerprint", card, "d"), c => c == (1, 1, 1), TimeSpan.FromSeconds(5), "the decline to be counted");
     }
 
-    /// <summary>The 1-minute, 1-hour and 1-day counts as the keys hold them (docs/risk.md, "Velocity keys").</summary>
+    /// <summary>
+    /// Buckets that leave their window are removed from the hash as their counts leave the running
+    /// totals, so a key scored for longer than a day holds at most 61 minute and 25 hour buckets.
+    /// </summary>
+    [Fact]
+    public async Task AKeyScoredForMoreThanADayKeepsOnlyTheBucketsItsWindowsNeed()
+    {
+        await using var risk = await fixture.StartReplicaAsync();
+        var card = Requests.NewId("fp");
+
+        // Every 20 minutes for 27 hours: 82 events, 3 in any hour, 72 in any day.
+        for (var i = 0; i <= 81; i++)
+        {
+            await risk.ScoreAsync(Requests.Score(("card_fingerprint", card), ("now", T0 + (i * 20 * Minute))));
+        }
+
+        var buckets = await fixture.Redis.HashGetAllAsync($"risk:v:card_fingerprint:{card}:b");
+        // The last event is at T0 + 27 h: the hour window (minutes 1560-1620) holds the events at
+        // 1580, 1600 and 1620 plus the one at 1560; the day window (hours 3-27) those from T0 + 3 h.
+        Assert.Equal((1, 4, 73), await CountsAsync("card_fingerprint", card, "a"));
+        Assert.InRange(buckets.Keys.Count(k => k.StartsWith("a:m:", StringComparison.Ordinal)), 1, 61);
+        Assert.InRange(buckets.Keys.Count(k => k.StartsWith("a:h:", StringComparison.Ordinal)), 1, 25);
+    }
+
+    /// <summary>
+    /// The 1-minute, 1-hour and 1-day counts as the keys hold them (docs/risk.md, "Velocity counters"),
+    /// checking that each window's running total is the sum of its buckets.
+    /// </summary>
     internal static async Task<(long Minute, long Hour, long Day)> CountsAsync(RedisClient redis, string key, string value, string counter)
     {
-        var prefix = $"risk:v:{key}:{value}:{counter}";
-        var minute = await redis.SortedSetLengthAsync(prefix + ":m");
-        var hour = (await redis.HashGetAllAsync(prefix + ":h")).Sum(e => long.Parse((string)e.Value!, System.Globalization.CultureInfo.InvariantCulture));
-        var day = (await redis.HashGetAllAsync(prefix + ":d")).Sum(e => long.Parse((string)e.Value!, System.Globalization.CultureInfo.InvariantCulture));
+        var prefix = $"risk:v:{key}:{value}";
+        var minute = await redis.SortedSetLengthAsync($"{prefix}:{counter}:m");
+        var buckets = await redis.HashGetAllAsync($"{prefix}:b");
+        long Field(string name) => buckets.TryGetValue(name, out var v) ? long.Parse((string)v!, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        long Sum(string bucketPrefix) => buckets.Where(e => e.Key.StartsWith(bucketPrefix, StringComparison.Ordinal)).Sum(e => long.Parse((string)e.Value!, System.Globalization.CultureInfo.InvariantCulture));
+        var hour = Field($"{counter}:1h");
+        var day = Field($"{counter}:1d");
+        Assert.Equal(hour, Sum($"{counter}:m:"));
+        Assert.Equal(day, Sum($"{counter}:h:"));
         return (minute, hour, day);
     }
 
