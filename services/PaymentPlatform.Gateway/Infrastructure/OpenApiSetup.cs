@@ -51,7 +51,10 @@ public static class OpenApiSetup
         return builder;
     }
 
-    /// <summary>Declares the JSON body a route reads itself (through <see cref="JsonBody"/>).</summary>
+    /// <summary>
+    /// Declares the JSON body a route reads itself (through <see cref="JsonBody"/>), and the 415 routing answers
+    /// (problem+json) when a request declares another media type.
+    /// </summary>
     public static RouteHandlerBuilder Reads<TRequest>(this RouteHandlerBuilder builder) where TRequest : class =>
-        builder.Accepts<TRequest>("application/json");
+        builder.Accepts<TRequest>("application/json").ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 }

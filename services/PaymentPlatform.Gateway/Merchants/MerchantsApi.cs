@@ -26,7 +26,7 @@ public static class MerchantsApi
         admin.MapPost("/{id}/api_keys/{keyId}/revoke", AdminRevokeKey).WithProblems(404);
 
         var keys = app.MapGroup("/v1/api_keys").RequireMerchant();
-        keys.MapGet("/", ListKeys);
+        keys.MapGet("/", ListKeys).WithProblems();
         keys.MapPost("/roll", RollKey).Reads<RollKeyRequest>().WithProblems(400, 413);
         keys.MapPost("/{keyId}/revoke", RevokeKey).WithProblems(404);
         return app;

@@ -21,13 +21,14 @@ public static class WebhookEndpointsApi
         var endpoints = app.MapGroup("/v1/webhook_endpoints").RequireMerchant().RequireMerchantRateLimit();
         // Every route may answer 502 notify_error (a contract bug) and 503 notify_unavailable.
         const int BadRequest = StatusCodes.Status400BadRequest, NotFound = StatusCodes.Status404NotFound, TooLarge = StatusCodes.Status413PayloadTooLarge,
-            BadGateway = StatusCodes.Status502BadGateway, Unavailable = StatusCodes.Status503ServiceUnavailable;
-        endpoints.MapPost("/", CreateEndpoint).WithProblems(BadRequest, TooLarge, BadGateway, Unavailable)
+            BadGateway = StatusCodes.Status502BadGateway, Unavailable = StatusCodes.Status503ServiceUnavailable,
+            UnsupportedType = StatusCodes.Status415UnsupportedMediaType;
+        endpoints.MapPost("/", CreateEndpoint).WithProblems(BadRequest, TooLarge, UnsupportedType, BadGateway, Unavailable)
             .Accepts<CreateWebhookEndpointRequest>("application/json");
         endpoints.MapGet("/", ListEndpoints).WithProblems(BadGateway, Unavailable);
         endpoints.MapGet("/{id}", GetEndpoint).WithProblems(NotFound, BadGateway, Unavailable);
         endpoints.MapDelete("/{id}", DeleteEndpoint).WithProblems(NotFound, BadGateway, Unavailable);
-        endpoints.MapPost("/{id}/roll_secret", RollSecret).WithProblems(BadRequest, NotFound, TooLarge, BadGateway, Unavailable)
+        endpoints.MapPost("/{id}/roll_secret", RollSecret).WithProblems(BadRequest, NotFound, TooLarge, UnsupportedType, BadGateway, Unavailable)
             .Accepts<RollSecretRequest>(isOptional: true, "application/json");
 
         var events = app.MapGroup("/v1/events").RequireMerchant().RequireMerchantRateLimit();

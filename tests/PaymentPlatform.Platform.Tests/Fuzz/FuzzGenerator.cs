@@ -14,13 +14,52 @@ internal sealed record FuzzTargets(
     string ExpiredKey,
     IReadOnlyList<string> CapturablePayments,
     IReadOnlyList<string> CapturedPayments,
-    IReadOnlyList<string> Refunds);
+    IReadOnlyList<string> Refunds)
+{
+    /// <summary>Targets for naming the routes only (no case can be made from them).</summary>
+    public static FuzzTargets None { get; } = new("", "", "", "", "", [], [], []);
+
+    /// <summary>Manual-capture payments of their own for the cancel cases: the capture cases, run first, take the others.</summary>
+    public IReadOnlyList<string> CancelablePayments { get; init; } = [];
+
+    /// <summary>The key of the merchant whose webhook endpoints the cases create, read, roll and delete: it makes no payments, so notify never delivers to them.</summary>
+    public string WebhookMerchantKey { get; init; } = "";
+
+    /// <summary>The key of the merchant that revokes its own other keys (<see cref="OwnKeys"/>), never the one it sends.</summary>
+    public string KeyOwnerKey { get; init; } = "";
+
+    public IReadOnlyList<string> OwnKeys { get; init; } = [];
+
+    /// <summary>Merchants the admin reads.</summary>
+    public IReadOnlyList<string> Merchants { get; init; } = [];
+
+    /// <summary>The merchant whose fee rule and rate limit the admin cases change (it sends no requests itself).</summary>
+    public string SettingsMerchant { get; init; } = "";
+
+    /// <summary>The merchant the admin cases add keys to and revoke <see cref="KeyMerchantKeys"/> of.</summary>
+    public string KeyMerchant { get; init; } = "";
+
+    public IReadOnlyList<string> KeyMerchantKeys { get; init; } = [];
+
+    /// <summary>Events of the fuzz merchant (which has no webhook endpoint, so a retry delivers nothing).</summary>
+    public IReadOnlyList<string> Events { get; init; } = [];
+
+    /// <summary>Endpoints of the webhook merchant that stay (read and rolled); <see cref="DeletableEndpoints"/> are there to be deleted.</summary>
+    public IReadOnlyList<string> WebhookEndpoints { get; init; } = [];
+
+    public IReadOnlyList<string> DeletableEndpoints { get; init; } = [];
+
+    /// <summary>Where created endpoints point: a closed local port (Development accepts loopback), so nothing is ever delivered.</summary>
+    public string WebhookUrl { get; init; } = "http://127.0.0.1:9/fuzz";
+}
 
 internal enum Credential
 {
     Merchant,
     RollMerchant,
     Admin,
+    WebhookMerchant,
+    KeyOwner,
 }
 
 internal enum FieldKind
@@ -29,6 +68,7 @@ internal enum FieldKind
     String,
     Object,
     Dictionary,
+    StringArray,
 }
 
 /// <summary>A JSON body's shape: enough for the generator to know which of its mutations leave it valid.</summary>
@@ -42,11 +82,25 @@ internal sealed record BodySpec(
     bool AllowEmpty = false,
     string? Currency = null);
 
+/// <summary>Where a route's path holds an object id: the text before it, the id's type prefix, the text after it.</summary>
+internal sealed record IdSlot(string Before, string Type, string After = "");
+
 /// <summary>One route of the public API, and how its cases are made.</summary>
 internal sealed record FuzzEndpoint(string Name, HttpMethod Method, Credential Credential, bool Idempotent, BodySpec? Body, string[] Categories)
 {
     /// <summary>The path of a case whose target is valid (a payment of the merchant), and whether it is.</summary>
     public Func<Random, FuzzTargets, (string Path, bool Known)> Path { get; init; } = (_, _) => ("/", true);
+
+    /// <summary>For a route on one object without a body: where the id goes, so cases can put a wrong one there.</summary>
+    public Func<FuzzTargets, IdSlot>? Item { get; init; }
+
+    /// <summary>For a list: its filter parameter beyond Stripe's list parameters (status, payment, type).</summary>
+    public string? ListFilter { get; init; }
+
+    /// <summary>The route's method and path template as the OpenAPI document names them ("post /v1/payments/{id}/capture").</summary>
+    public string Operation => $"{Method.Method.ToLowerInvariant()} {Template}";
+
+    public string Template => Name[(Name.IndexOf(' ', StringComparison.Ordinal) + 1)..];
 }
 
 /// <summary>
@@ -69,6 +123,8 @@ internal sealed class FuzzGenerator(int seed, FuzzTargets targets)
 
     private static readonly string[] RefundReasons = ["duplicate", "fraudulent", "requested_by_customer"];
 
+    private static readonly string[] EventTypes = ["payment.authorized", "payment.captured", "payment.canceled", "payment.declined", "payment.review", "refund.succeeded"];
+
     private static readonly string[] Statuses = ["processing", "requires_capture", "declined", "succeeded", "partially_refunded", "refunded", "canceled"];
 
     public static readonly string[] AllCategories =
@@ -85,21 +141,92 @@ internal sealed class FuzzGenerator(int seed, FuzzTargets targets)
     /// <summary>Every route of the public API, in the order the suite runs them.</summary>
     public FuzzEndpoint[] Endpoints { get; } = BuildEndpoints(targets);
 
+    // The routes that write nothing come first, so the suite can count every table around them while nothing else writes.
     private static FuzzEndpoint[] BuildEndpoints(FuzzTargets targets) =>
     [
-        new("POST /v1/payments", HttpMethod.Post, Credential.Merchant, Idempotent: true, PaymentBody(), AllCategories) { Path = (_, _) => ("/v1/payments", true) },
-        new("GET /v1/payments", HttpMethod.Get, Credential.Merchant, false, null, GetCategories) { Path = (_, _) => ("/v1/payments", true) },
-        new("GET /v1/payments/{id}", HttpMethod.Get, Credential.Merchant, false, null, GetCategories) { Path = (r, t) => KnownOrNot(r, "/v1/payments/", Pick(r, [.. t.CapturablePayments, .. t.CapturedPayments]), "pay") },
-        new("POST /v1/payments/{id}/capture", HttpMethod.Post, Credential.Merchant, true, CaptureBody(), WithoutCurrencies) { Path = (r, t) => KnownOrNot(r, "/v1/payments/", Pick(r, t.CapturablePayments), "pay", "/capture") },
-        new("POST /v1/payments/{id}/cancel", HttpMethod.Post, Credential.Merchant, true, CancelBody(), WithoutCurrencies) { Path = (r, t) => KnownOrNot(r, "/v1/payments/", Pick(r, t.CapturablePayments), "pay", "/cancel") },
-        new("POST /v1/refunds", HttpMethod.Post, Credential.Merchant, true, RefundBody(targets), WithoutCurrencies) { Path = (_, _) => ("/v1/refunds", true) },
-        new("GET /v1/refunds", HttpMethod.Get, Credential.Merchant, false, null, GetCategories) { Path = (_, _) => ("/v1/refunds", true) },
-        new("GET /v1/refunds/{id}", HttpMethod.Get, Credential.Merchant, false, null, GetCategories) { Path = (r, t) => KnownOrNot(r, "/v1/refunds/", Pick(r, t.Refunds), "re") },
+        new("GET /v1/payments", HttpMethod.Get, Credential.Merchant, false, null, GetCategories) { Path = (_, _) => ("/v1/payments", true), ListFilter = "status" },
+        new("GET /v1/payments/{id}", HttpMethod.Get, Credential.Merchant, false, null, GetCategories)
+        {
+            Path = (r, t) => KnownOrNot(r, "/v1/payments/", Pick(r, [.. t.CapturablePayments, .. t.CancelablePayments, .. t.CapturedPayments]), "pay"),
+            Item = _ => new("/v1/payments/", "pay"),
+        },
+        new("GET /v1/refunds", HttpMethod.Get, Credential.Merchant, false, null, GetCategories) { Path = (_, _) => ("/v1/refunds", true), ListFilter = "payment" },
+        new("GET /v1/refunds/{id}", HttpMethod.Get, Credential.Merchant, false, null, GetCategories)
+        {
+            Path = (r, t) => KnownOrNot(r, "/v1/refunds/", Pick(r, t.Refunds), "re"),
+            Item = _ => new("/v1/refunds/", "re"),
+        },
         new("GET /v1/balance", HttpMethod.Get, Credential.Merchant, false, null, PlainGetCategories) { Path = (_, _) => ("/v1/balance", true) },
         new("GET /v1/api_keys", HttpMethod.Get, Credential.Merchant, false, null, PlainGetCategories) { Path = (_, _) => ("/v1/api_keys", true) },
+        new("GET /v1/merchants/{id}", HttpMethod.Get, Credential.Admin, false, null, GetCategories)
+        {
+            Path = (r, t) => KnownOrNot(r, "/v1/merchants/", Pick(r, t.Merchants), "mer"),
+            Item = _ => new("/v1/merchants/", "mer"),
+        },
+        new("GET /v1/events", HttpMethod.Get, Credential.Merchant, false, null, GetCategories) { Path = (_, _) => ("/v1/events", true), ListFilter = "type" },
+        new("GET /v1/events/{id}", HttpMethod.Get, Credential.Merchant, false, null, GetCategories)
+        {
+            Path = (r, t) => KnownOrNot(r, "/v1/events/", Pick(r, t.Events), "evt"),
+            Item = _ => new("/v1/events/", "evt"),
+        },
+        new("GET /v1/events/{id}/deliveries", HttpMethod.Get, Credential.Merchant, false, null, GetCategories)
+        {
+            Path = (r, t) => KnownOrNot(r, "/v1/events/", Pick(r, t.Events), "evt", "/deliveries"),
+            Item = _ => new("/v1/events/", "evt", "/deliveries"),
+        },
+        new("POST /v1/events/{id}/retry", HttpMethod.Post, Credential.Merchant, false, null, GetCategories)
+        {
+            Path = (r, t) => KnownOrNot(r, "/v1/events/", Pick(r, t.Events), "evt", "/retry"),
+            Item = _ => new("/v1/events/", "evt", "/retry"),
+        },
+        new("POST /v1/payment_handles/validate", HttpMethod.Post, Credential.Merchant, false, HandleBody(), WithoutCurrencies) { Path = (_, _) => ("/v1/payment_handles/validate", true) },
+        new("GET /v1/webhook_endpoints", HttpMethod.Get, Credential.WebhookMerchant, false, null, PlainGetCategories) { Path = (_, _) => ("/v1/webhook_endpoints", true) },
+        new("GET /v1/webhook_endpoints/{id}", HttpMethod.Get, Credential.WebhookMerchant, false, null, GetCategories)
+        {
+            Path = (r, t) => KnownOrNot(r, "/v1/webhook_endpoints/", Pick(r, t.WebhookEndpoints), "we"),
+            Item = _ => new("/v1/webhook_endpoints/", "we"),
+        },
+        new("POST /v1/payments", HttpMethod.Post, Credential.Merchant, Idempotent: true, PaymentBody(), AllCategories) { Path = (_, _) => ("/v1/payments", true) },
+        new("POST /v1/payments/{id}/capture", HttpMethod.Post, Credential.Merchant, true, CaptureBody(), WithoutCurrencies) { Path = (r, t) => KnownOrNot(r, "/v1/payments/", Pick(r, t.CapturablePayments), "pay", "/capture") },
+        new("POST /v1/payments/{id}/cancel", HttpMethod.Post, Credential.Merchant, true, CancelBody(), WithoutCurrencies) { Path = (r, t) => KnownOrNot(r, "/v1/payments/", Pick(r, t.CancelablePayments), "pay", "/cancel") },
+        new("POST /v1/refunds", HttpMethod.Post, Credential.Merchant, true, RefundBody(targets), WithoutCurrencies) { Path = (_, _) => ("/v1/refunds", true) },
         new("POST /v1/api_keys/roll", HttpMethod.Post, Credential.RollMerchant, false, RollBody(), WithoutCurrencies) { Path = (_, _) => ("/v1/api_keys/roll", true) },
+        new("POST /v1/api_keys/{keyId}/revoke", HttpMethod.Post, Credential.KeyOwner, false, null, GetCategories)
+        {
+            Path = (r, t) => KnownOrNot(r, "/v1/api_keys/", Pick(r, t.OwnKeys), "key", "/revoke"),
+            Item = _ => new("/v1/api_keys/", "key", "/revoke"),
+        },
         new("POST /v1/merchants", HttpMethod.Post, Credential.Admin, false, MerchantBody(), WithoutCurrencies) { Path = (_, _) => ("/v1/merchants", true) },
+        new("POST /v1/merchants/{id}", HttpMethod.Post, Credential.Admin, false, UpdateMerchantBody(), WithoutCurrencies)
+        {
+            Path = (r, t) => KnownOrNot(r, "/v1/merchants/", t.SettingsMerchant, "mer"),
+        },
+        new("POST /v1/merchants/{id}/api_keys", HttpMethod.Post, Credential.Admin, false, null, GetCategories)
+        {
+            Path = (r, t) => KnownOrNot(r, "/v1/merchants/", t.KeyMerchant, "mer", "/api_keys"),
+            Item = _ => new("/v1/merchants/", "mer", "/api_keys"),
+        },
+        new("POST /v1/merchants/{id}/api_keys/{keyId}/revoke", HttpMethod.Post, Credential.Admin, false, null, GetCategories)
+        {
+            Path = (r, t) => KnownOrNot(r, $"/v1/merchants/{t.KeyMerchant}/api_keys/", Pick(r, t.KeyMerchantKeys), "key", "/revoke"),
+            Item = t => new($"/v1/merchants/{t.KeyMerchant}/api_keys/", "key", "/revoke"),
+        },
+        new("POST /v1/webhook_endpoints/{id}/roll_secret", HttpMethod.Post, Credential.WebhookMerchant, false, RollSecretBody(), WithoutCurrencies)
+        {
+            Path = (r, t) => KnownOrNot(r, "/v1/webhook_endpoints/", Pick(r, t.WebhookEndpoints), "we", "/roll_secret"),
+        },
+        new("DELETE /v1/webhook_endpoints/{id}", HttpMethod.Delete, Credential.WebhookMerchant, false, null, GetCategories)
+        {
+            Path = (r, t) => KnownOrNot(r, "/v1/webhook_endpoints/", Pick(r, t.DeletableEndpoints), "we"),
+            Item = _ => new("/v1/webhook_endpoints/", "we"),
+        },
+        // Last: every endpoint it creates makes the webhook merchant's list (read whole by the routes above) longer.
+        new("POST /v1/webhook_endpoints", HttpMethod.Post, Credential.WebhookMerchant, false, WebhookEndpointBody(targets), WithoutCurrencies) { Path = (_, _) => ("/v1/webhook_endpoints", true) },
     ];
+
+    /// <summary>The routes that must write nothing at all (reads, validations, and a retry on a merchant without endpoints), run first.</summary>
+    public static bool WritesNothing(FuzzEndpoint endpoint) =>
+        endpoint.Method == HttpMethod.Get || endpoint.Name is "POST /v1/events/{id}/retry" or "POST /v1/payment_handles/validate";
 
     private static string[] WithoutCurrencies => [.. AllCategories.Where(c => c != Currencies)];
 
@@ -231,6 +358,10 @@ internal sealed class FuzzGenerator(int seed, FuzzTargets targets)
                     {
                         body.Set("metadata", new JObj().Add(value, new JStr("v")));
                     }
+                    else if (field.EndsWith("[]", StringComparison.Ordinal))
+                    {
+                        body.Set(field[..^2], new JArr([new JStr(value)]));
+                    }
                     else
                     {
                         SetPath(body, field, new JStr(value));
@@ -338,6 +469,9 @@ internal sealed class FuzzGenerator(int seed, FuzzTargets targets)
             FieldKind.Integer => r.Next(2) == 0 ? strings[r.Next(strings.Length)] : Pick(r, [.. numbers.Skip(1), .. others]),
             FieldKind.String => Pick(r, [.. numbers, .. others]),
             FieldKind.Object => Pick(r, [.. strings, .. numbers, new JRaw("true"), new JArr([]), new JArr([new JObj()])]),
+            // An empty list is wrong too: every list field of the API needs at least one item.
+            FieldKind.StringArray => Pick(r, [new JStr("*"), new JStr("payment.captured"), .. numbers, .. others.Where(o => o is not JArr { Items.Count: 0 }), new JArr([]),
+                new JArr([new JRaw("1")]), new JArr([new JRaw("null")]), new JArr([new JArr([])]), new JArr([new JObj()])]),
             _ => Pick(r, [.. strings, .. numbers, new JArr([]), new JObj().Add("k", new JRaw("5")), new JObj().Add("k", new JRaw("null")), new JObj().Add("k", new JObj())]),
         };
     }
@@ -407,27 +541,29 @@ internal sealed class FuzzGenerator(int seed, FuzzTargets targets)
             && BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
 
-    // ---- GET routes: the query string and the id in the path ----
+    // ---- Routes without a JSON body (GETs, DELETE, POSTs on one object): the query string and the id in the path ----
 
     private FuzzCase GetCase(FuzzEndpoint e, string category, int index, Random r)
     {
         var (path, known) = e.Path(r, targets);
-        var isList = e.Name is "GET /v1/payments" or "GET /v1/refunds";
-        var isItem = e.Name.EndsWith("{id}", StringComparison.Ordinal);
+        var isList = e.ListFilter is not null;
+        var slot = e.Item?.Invoke(targets);
+        var isItem = slot is not null;
         var expect = known ? Expectation.MayAccept : Expectation.Reject;
         var note = known ? "valid" : "an id of no object";
-        var query = isList ? ValidQuery(r, e.Name == "GET /v1/payments") : "";
+        var query = isList ? ValidQuery(r, e.ListFilter!) : "";
         byte[]? body = null;
         string? key = null;
         var auth = Bearer(e.Credential);
         var fuzz = new FuzzCase(e.Name, category, index, e.Method, path, null, expect, note);
-        var payments = e.Name.StartsWith("GET /v1/payments", StringComparison.Ordinal);
-        var prefix = payments ? "pay" : "re";
+        var prefix = slot?.Type ?? "";
+        string Id(string id) => slot!.Before + id + slot.After;
+        var method = e.Method.Method;
         switch (category)
         {
             case MalformedJson:
                 body = Malformed(r, new JObj().Add("limit", JNode.Num(5)), false).Body;
-                note = "a GET with a malformed JSON body (ignored)";
+                note = $"a {method} with a malformed JSON body (ignored)";
                 break;
             case WrongTypes when isList:
                 (query, note) = Pick(r, [
@@ -437,17 +573,17 @@ internal sealed class FuzzGenerator(int seed, FuzzTargets targets)
                 expect = Expectation.Reject;
                 break;
             case WrongTypes when isItem:
-                path = path[..(path.LastIndexOf('/') + 1)] + Pick(r, ["123", prefix == "pay" ? "re_" + Hex(r, 24) : "pay_" + Hex(r, 24), "%7B%7D", "null", "true", "mer_" + Hex(r, 24), prefix + "_" + Hex(r, 23)]);
+                path = Id(Pick(r, ["123", prefix == "pay" ? "re_" + Hex(r, 24) : "pay_" + Hex(r, 24), "%7B%7D", "null", "true", prefix == "mer" ? "evt_" + Hex(r, 24) : "mer_" + Hex(r, 24), prefix + "_" + Hex(r, 23)]));
                 note = "an id of another type or shape";
                 expect = Expectation.Reject;
                 break;
             case MissingFields when isList:
-                (query, note, var rejects) = Pick(r, [("limit=", "limit empty", true), ("created%5Bgte%5D=", "created[gte] empty", false), ("status=", "status empty", false),
+                (query, note, var rejects) = Pick(r, [("limit=", "limit empty", true), ("created%5Bgte%5D=", "created[gte] empty", false), ($"{e.ListFilter}=", $"{e.ListFilter} empty", false),
                     ("starting_after=", "starting_after empty", false), ("limit", "limit without =", true), ("=5", "a value without a name", false), ("&&&", "empty pairs", false)]);
                 expect = rejects ? Expectation.Reject : expect;
                 break;
             case MissingFields when isItem:
-                path = path[..path.LastIndexOf('/')] + "/%20";
+                path = Id("%20");
                 note = "an id of one space";
                 expect = Expectation.Reject;
                 break;
@@ -467,7 +603,7 @@ internal sealed class FuzzGenerator(int seed, FuzzTargets targets)
                     break;
                 }
             case Numbers when isItem:
-                path = path[..(path.LastIndexOf('/') + 1)] + prefix + "_" + HugeNumber(r).TrimStart('-');
+                path = Id(prefix + "_" + HugeNumber(r).TrimStart('-'));
                 note = "an id made of a huge number";
                 expect = Expectation.Reject;
                 break;
@@ -477,15 +613,16 @@ internal sealed class FuzzGenerator(int seed, FuzzTargets targets)
                     var escaped = EscapeOdd(odd);
                     if (isList)
                     {
-                        var name = Pick(r, ["status", "starting_after", "ending_before", "payment", "unknown"]);
+                        var name = Pick(r, ["status", "starting_after", "ending_before", "payment", "type", "unknown"]);
                         query = $"{name}={escaped}";
                         note = $"{name} = {Trim(new JStr(odd).Write())}";
-                        // A refunds list filtered on a payment that is not there is simply empty.
-                        expect = name == "unknown" || (name == "payment" && !payments) ? expect : Expectation.Reject;
+                        // Unknown parameters are ignored (type is one only on events); status and payment are filters or refused.
+                        var ignored = name == "unknown" || (name == "type" && e.ListFilter != "type");
+                        expect = ignored || (name == "payment" && e.ListFilter == "payment") ? expect : Expectation.Reject;
                     }
                     else if (isItem)
                     {
-                        path = path[..(path.LastIndexOf('/') + 1)] + prefix + "_" + escaped;
+                        path = Id(prefix + "_" + escaped);
                         note = $"an id {prefix}_{Trim(new JStr(odd).Write())}";
                         expect = Expectation.Reject;
                     }
@@ -499,7 +636,7 @@ internal sealed class FuzzGenerator(int seed, FuzzTargets targets)
             case OversizedBody:
                 body = Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('a', (64 * 1024) + r.Next(64 * 1024)) + "\"}");
                 fuzz = fuzz with { Chunked = r.Next(2) == 0 };
-                note = $"a GET with a {body.Length}-byte body (ignored)";
+                note = $"a {method} with a {body.Length}-byte body (ignored)";
                 break;
             case OversizedHeaders:
                 {
@@ -510,7 +647,7 @@ internal sealed class FuzzGenerator(int seed, FuzzTargets targets)
                 }
             case IdempotencyKeys:
                 (key, note, _) = BadKey(r);
-                note += " (GETs ignore the header)";
+                note += " (the route ignores the header)";
                 break;
             case ApiKeys:
                 (auth, note) = BadAuth(r, e.Credential);
@@ -521,16 +658,20 @@ internal sealed class FuzzGenerator(int seed, FuzzTargets targets)
         return fuzz with { PathAndQuery = target, Body = body, Expect = expect, Note = note, Authorization = auth, IdempotencyKey = key };
     }
 
-    private static string ValidQuery(Random r, bool payments)
+    private static string ValidQuery(Random r, string filter)
     {
         var parts = new List<string>();
         if (r.Next(2) == 0)
         {
             parts.Add("limit=" + r.Next(1, 101).ToString(CultureInfo.InvariantCulture));
         }
-        if (payments && r.Next(3) == 0)
+        if (filter == "status" && r.Next(3) == 0)
         {
             parts.Add("status=" + Pick(r, Statuses));
+        }
+        if (filter == "type" && r.Next(3) == 0)
+        {
+            parts.Add("type=" + Pick(r, EventTypes));
         }
         if (r.Next(4) == 0)
         {
@@ -594,6 +735,8 @@ internal sealed class FuzzGenerator(int seed, FuzzTargets targets)
     {
         Credential.Admin => targets.AdminKey,
         Credential.RollMerchant => targets.RollMerchantKey,
+        Credential.WebhookMerchant => targets.WebhookMerchantKey,
+        Credential.KeyOwner => targets.KeyOwnerKey,
         _ => targets.MerchantKey,
     };
 
@@ -812,4 +955,77 @@ internal sealed class FuzzGenerator(int seed, FuzzTargets targets)
             ("rate_limit", FieldKind.Object), ("rate_limit.requests_per_second", FieldKind.Integer), ("rate_limit.burst", FieldKind.Integer)],
         Numbers: [("fee_rule.basis_points", 0, 10_000), ("fee_rule.fixed", 0, 99_999_999), ("rate_limit.requests_per_second", 1, 1_000_000), ("rate_limit.burst", 1, 10_000_000)],
         Strings: [("name", s => !string.IsNullOrWhiteSpace(s) && s.Length <= 200)]);
+
+    private static BodySpec UpdateMerchantBody() => new(
+        Valid: r =>
+        {
+            var body = new JObj();
+            if (r.Next(3) > 0)
+            {
+                body.Add("fee_rule", new JObj().Add("basis_points", JNode.Num(r.Next(0, 1000))).Add("fixed", JNode.Num(r.Next(0, 100))));
+            }
+            if (r.Next(3) > 0)
+            {
+                var perSecond = r.Next(1, 1000);
+                body.Add("rate_limit", new JObj().Add("requests_per_second", JNode.Num(perSecond)).Add("burst", JNode.Num(perSecond + r.Next(0, 1000))));
+            }
+            return body;
+        },
+        Required: [],
+        Optional: ["fee_rule", "rate_limit", "fee_rule.basis_points", "fee_rule.fixed", "rate_limit.requests_per_second", "rate_limit.burst"],
+        Fields: [("fee_rule", FieldKind.Object), ("fee_rule.basis_points", FieldKind.Integer), ("fee_rule.fixed", FieldKind.Integer),
+            ("rate_limit", FieldKind.Object), ("rate_limit.requests_per_second", FieldKind.Integer), ("rate_limit.burst", FieldKind.Integer)],
+        Numbers: [("fee_rule.basis_points", 0, 10_000), ("fee_rule.fixed", 0, 99_999_999), ("rate_limit.requests_per_second", 1, 1_000_000), ("rate_limit.burst", 1, 10_000_000)],
+        Strings: []);
+
+    /// <summary>Handles of the directory's test data (valid, unknown PSP, unknown address, inactive), and fresh ones.</summary>
+    private static readonly string[] Handles = ["success@okhdfcbank", "Success@OKHDFCBANK", "someone@notapsp", "unknown.customer@okhdfcbank", "inactive.customer@oksbi", "invalid7@paytm"];
+
+    private static BodySpec HandleBody() => new(
+        Valid: r => new JObj().Add("handle", new JStr(r.Next(3) == 0 ? $"fuzz.{Hex(r, 8)}@okaxis" : Pick(r, Handles))),
+        Required: ["handle"],
+        Optional: [],
+        Fields: [("handle", FieldKind.String)],
+        Numbers: [],
+        Strings: [("handle", IsHandle)]);
+
+    /// <summary>The gateway's handle syntax (Handles/HandleSyntax.cs): what else is a 400.</summary>
+    private static bool IsHandle(string text) =>
+        System.Text.RegularExpressions.Regex.IsMatch(text, "^[A-Za-z0-9._-]{2,256}@[A-Za-z][A-Za-z0-9]{1,63}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static BodySpec RollSecretBody() => new(
+        Valid: r => r.Next(4) == 0 ? new JObj() : new JObj().Add("expires_in", JNode.Num(r.Next(0, 604_801))),
+        Required: [],
+        Optional: ["expires_in"],
+        Fields: [("expires_in", FieldKind.Integer)],
+        Numbers: [("expires_in", 0, 604_800)],
+        Strings: [],
+        AllowEmpty: true);
+
+    private static BodySpec WebhookEndpointBody(FuzzTargets targets) => new(
+        Valid: r =>
+        {
+            var events = r.Next(3) == 0
+                ? new JArr([new JStr("*")])
+                : new JArr([.. EventTypes.Where(_ => r.Next(2) == 0).DefaultIfEmpty(EventTypes[r.Next(EventTypes.Length)]).Select(t => (JNode)new JStr(t))]);
+            var body = new JObj().Add("url", new JStr($"{targets.WebhookUrl}/{Hex(r, 8)}")).Add("enabled_events", events);
+            if (r.Next(2) == 0)
+            {
+                body.Add("description", new JStr("fuzz endpoint " + Hex(r, 6)));
+            }
+            if (r.Next(4) == 0)
+            {
+                body.Add("rate_limit", JNode.Num(r.Next(1, 101)));
+            }
+            return body;
+        },
+        Required: ["url", "enabled_events"],
+        Optional: ["description", "rate_limit"],
+        Fields: [("url", FieldKind.String), ("enabled_events", FieldKind.StringArray), ("description", FieldKind.String), ("rate_limit", FieldKind.Integer)],
+        Numbers: [("rate_limit", 1, 100_000)],
+        Strings: [("url", IsWebhookUrl), ("description", s => s.Length <= 5000), ("enabled_events[]", _ => false)]);
+
+    /// <summary>Notify's rule for the URL (an absolute http(s) URL of at most 2048 characters); an oddity appended stays on the closed local port.</summary>
+    private static bool IsWebhookUrl(string text) =>
+        text.Length <= 2048 && Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https";
 }

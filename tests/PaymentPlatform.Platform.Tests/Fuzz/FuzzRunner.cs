@@ -18,12 +18,21 @@ internal sealed class FuzzRunner : IDisposable
     private readonly ConcurrentQueue<string> _failures = new();
     private readonly ConcurrentDictionary<string, int> _failureKinds = new();
     private readonly ConcurrentDictionary<string, int> _serverRejections = new();
+    private readonly HashSet<string> _keepBodiesOf;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _successBodies = new();
+    private readonly ConcurrentDictionary<(string Endpoint, string Category, int Status), int> _sampled = new();
+    private readonly ConcurrentQueue<ContractSample> _samples = new();
+
+    /// <summary>Answers kept for the contract check per (endpoint, category, status): enough to cover every kind of answer, few enough for one validator run.</summary>
+    public const int SamplesPerKind = 3;
 
     /// <summary>4xx answers the server gave before the app saw the request (no body at all), by endpoint and kind.</summary>
     public IReadOnlyDictionary<string, int> ServerRejections => _serverRejections;
 
-    public FuzzRunner(Uri gateway, IEnumerable<KeyValuePair<string, string>> secrets, TimeSpan timeout)
+    /// <param name="keepBodiesOf">Endpoints whose 2xx bodies are kept, for the write checks (which objects the answers created or changed).</param>
+    public FuzzRunner(Uri gateway, IEnumerable<KeyValuePair<string, string>> secrets, TimeSpan timeout, IEnumerable<string> keepBodiesOf)
     {
+        _keepBodiesOf = [.. keepBodiesOf];
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = 64,
@@ -48,6 +57,12 @@ internal sealed class FuzzRunner : IDisposable
     public IReadOnlyDictionary<(string Endpoint, string Category), int[]> Counts => _counts;
 
     public IEnumerable<KeyValuePair<(string Endpoint, int Status), int>> Statuses => _statuses;
+
+    /// <summary>The bodies of the 2xx answers of an endpoint named in the constructor's <c>keepBodiesOf</c>.</summary>
+    public IReadOnlyCollection<string> SuccessBodies(string endpoint) => _successBodies.TryGetValue(endpoint, out var bodies) ? bodies : [];
+
+    /// <summary>The first answers of each (endpoint, category, status) that the app wrote (a body), for the contract check.</summary>
+    public IReadOnlyCollection<ContractSample> Samples => _samples;
 
     /// <summary>Runs <paramref name="count"/> cases of one endpoint with <paramref name="concurrency"/> in flight.</summary>
     public async Task RunAsync(FuzzGenerator generator, int endpoint, int count, int concurrency)
@@ -105,6 +120,14 @@ internal sealed class FuzzRunner : IDisposable
             var body = await response.Content.ReadAsStringAsync();
             Interlocked.Increment(ref counts[status is >= 200 and < 300 ? 1 : status is >= 400 and < 500 ? 2 : 3]);
             Check(fuzz, seed, response, status, body);
+            if (status is >= 200 and < 300 && _keepBodiesOf.Contains(fuzz.Endpoint))
+            {
+                _successBodies.GetOrAdd(fuzz.Endpoint, _ => new()).Enqueue(body);
+            }
+            if (body.Length > 0 && _sampled.AddOrUpdate((fuzz.Endpoint, fuzz.Category, status), 1, (_, n) => n + 1) <= SamplesPerKind)
+            {
+                _samples.Enqueue(new ContractSample(fuzz, status, response.Content.Headers.ContentType?.MediaType, body));
+            }
         }
     }
 
@@ -181,9 +204,15 @@ internal sealed class FuzzRunner : IDisposable
         }
     }
 
+    /// <summary>Records a failure found after the run (the contract check), so it counts and is reported like the others.</summary>
+    public void Fail(FuzzCase fuzz, string kind, string answer, int seed) => Fail(fuzz, seed, kind, answer);
+
     private static string Shorten(string text) => text.Length <= 400 ? text : text[..400] + "...";
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>An answer kept for the contract check: the case that got it, and what came back.</summary>
+    public sealed record ContractSample(FuzzCase Case, int Status, string? MediaType, string Body);
 
     /// <summary>A body of unknown length: sent chunked, so only the server's own counting can refuse it.</summary>
     private sealed class ChunkedContent(byte[] bytes) : HttpContent
