@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using PaymentPlatform.ServiceDefaults;
 using PaymentPlatform.ServiceDefaults.InternalApi;
 using PaymentPlatform.ServiceDefaults.InternalClients;
@@ -78,6 +80,10 @@ public static class InternalClientServiceCollectionExtensions
             // The pipeline's total timeout is the one budget; HttpClient's own 100 s would only confuse it.
             client.Timeout = Timeout.InfiniteTimeSpan;
         });
+        // The client handler's Trace-level header logs would carry the internal token: their message is redacted, but
+        // their structured state (what OTLP exports as attributes) holds the raw values, so they are not written at all.
+        builder.RedactLoggedHeaders([HeaderNames.Authorization]);
+        services.Configure<LoggerFilterOptions>(filters => filters.AddFilter($"System.Net.Http.HttpClient.{serviceName}.ClientHandler", LogLevel.Debug));
         builder.AddHttpMessageHandler(sp => new InternalTokenHandler(sp.GetRequiredService<IOptionsMonitor<InternalApiOptions>>()));
         builder.AddHttpMessageHandler(sp => new ResilienceHandler(sp.GetRequiredService<InternalClientPipelines>().Get(serviceName)));
         builder.AddHttpMessageHandler(sp => new ServiceDiscoveryHandler(sp.GetRequiredService<ServiceEndpointResolver>()));

@@ -37,7 +37,16 @@ public class SsrfGuardTests(NotifyFixture fixture) : IAsyncLifetime
             "http://10.0.0.1/",
             "http://192.168.0.1/",
             "http://[fd00:ec2::254]/",
+            // Other spellings of loopback and metadata (issue 16): IPv4-mapped IPv6, NAT64, the unspecified
+            // addresses (which reach local listeners) and the decimal, hex, octal and short IPv4 forms.
+            Hook("[::ffff:127.0.0.1]"), Hook("[::ffff:7f00:1]"), Hook("[::]"), Hook("0.0.0.0"),
+            Hook("2130706433"), Hook("0x7f.0.0.1"), Hook("0177.0.0.1"), Hook("127.1"),
+            "http://[::ffff:169.254.169.254]/latest/meta-data/",
+            "http://[::ffff:a9fe:a9fe]/latest/meta-data/",
+            "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",
+            "http://100.100.100.200/latest/meta-data/",
         ];
+        string Hook(string host) => $"http://{host}:{port}/hooks/{WebhookReceiver.NameOf(_receiver.NewHook())}";
         var protector = notify.Services.GetRequiredService<SecretProtector>();
         foreach (var url in urls)
         {
@@ -63,7 +72,7 @@ public class SsrfGuardTests(NotifyFixture fixture) : IAsyncLifetime
             Assert.Equal("refused", first.GetProperty("outcome").GetString());
             Assert.Contains("refused addresses", first.GetProperty("error").GetString(), StringComparison.Ordinal);
         }
-        Assert.Empty(_receiver.Received(loopbackHook));
+        Assert.All(urls, url => Assert.Empty(_receiver.Received(url)));
     }
 
     [Theory]
@@ -74,6 +83,13 @@ public class SsrfGuardTests(NotifyFixture fixture) : IAsyncLifetime
     [InlineData("https://10.1.2.3/hook")]
     [InlineData("https://[::1]/hook")]
     [InlineData("http://example.com/hook")]
+    [InlineData("https://[::ffff:127.0.0.1]/hook")]
+    [InlineData("https://[::ffff:169.254.169.254]/latest")]
+    [InlineData("https://[::]/hook")]
+    [InlineData("https://0.0.0.0/hook")]
+    [InlineData("https://2130706433/hook")]
+    [InlineData("https://0xa9.0xfe.0xa9.0xfe/latest")]
+    [InlineData("https://100.100.100.200/latest")]
     public async Task InProductionCreatingAnEndpointWithAnInternalOrPlainHttpUrlIs400(string url)
     {
         await using var notify = await NotifyInstance.StartAsync(fixture, environment: "Production");

@@ -16,6 +16,28 @@ public class InternalTokenTests(PlatformFixture fixture)
         { "ledger", "GET", "/v1/accounts/platform:usd:customer_clearing" },
         { "notify", "GET", "/v1/merchants/mer_token_test/endpoints" },
         { "directory", "POST", "/v1/addresses/validate" },
+        // Every other internal route of contracts.md, "Internal APIs" (issue 16, "Security checks").
+        { "risk", "POST", "/v1/blocklist" },
+        { "risk", "DELETE", "/v1/blocklist/bl_token_test" },
+        { "ledger", "POST", "/v1/accounts" },
+        { "ledger", "GET", "/v1/accounts/platform:usd:customer_clearing/balance" },
+        { "ledger", "GET", "/v1/accounts/platform:usd:customer_clearing/transfers" },
+        { "ledger", "GET", "/v1/transfers/pay_token_test:auth" },
+        { "ledger", "POST", "/v1/transfers/pay_token_test:auth/post" },
+        { "ledger", "POST", "/v1/transfers/pay_token_test:auth/void" },
+        { "ledger", "POST", "/v1/payments/pay_token_test/capture" },
+        { "ledger", "POST", "/v1/payments/pay_token_test/cancel" },
+        { "ledger", "POST", "/v1/payments/pay_token_test/refunds" },
+        { "ledger", "GET", "/v1/reconciliation" },
+        { "notify", "POST", "/v1/merchants/mer_token_test/endpoints" },
+        { "notify", "DELETE", "/v1/merchants/mer_token_test/endpoints/we_token_test" },
+        { "notify", "POST", "/v1/merchants/mer_token_test/endpoints/we_token_test/roll_secret" },
+        { "notify", "GET", "/v1/merchants/mer_token_test/events/evt_token_test/deliveries" },
+        { "notify", "POST", "/v1/merchants/mer_token_test/events/evt_token_test/retry" },
+        { "notify", "POST", "/v1/merchants/mer_token_test/replay" },
+        { "directory", "GET", "/v1/addresses/success@okhdfcbank/status" },
+        { "directory", "POST", "/v1/collect" },
+        { "directory", "GET", "/v1/collects/pay_token_test:collect" },
     };
 
     [Theory]

@@ -24,7 +24,52 @@ public sealed class ArtifactSafetyTests(PublishedPlatform platform)
             foreach (var (secret, value) in platform.SecretCanaries)
             {
                 Assert.False(content.Contains(value, StringComparison.Ordinal), $"{publisher}: {path} holds the value of secret '{secret}'.");
+                // Kubernetes Secrets and Bicep carry values base64-encoded: look for every alignment of it too.
+                foreach (var encoded in Base64Cores(value))
+                {
+                    Assert.False(content.Contains(encoded, StringComparison.Ordinal), $"{publisher}: {path} holds the value of secret '{secret}', base64-encoded.");
+                }
             }
+        }
+    }
+
+    [Fact]
+    public void EverySecretOfThePlatformIsASecretParameterAndSoSearchedFor()
+    {
+        // Issue 16: the internal token, the admin key, the vault key and the PostgreSQL and Redis passwords among them.
+        // A value published as a plain parameter would escape the search above.
+        string[] expected = ["internal-token", "notify-secrets-key", "gateway-admin-key", "gateway-hmac-key", "vault-key", "postgres-password",
+            "paymentsdb-password", "ledgerdb-password", "notifydb-password", "riskdb-password", "cache-password"];
+
+        Assert.Empty(expected.Except(platform.SecretCanaries.Keys));
+    }
+
+    [Fact]
+    public void TheBase64SearchFindsAValueAtEveryAlignment()
+    {
+        const string value = "CANARY0123456789abcdef0123456789abcdef";
+        foreach (var prefix in new[] { "", "a", "ab", "apiVersion: v1\ndata:\n  token: " })
+        {
+            var encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(prefix + value + "\n"));
+            Assert.Contains(Base64Cores(value), core => encoded.Contains(core, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// What any base64 text holding <paramref name="value"/> contains, whatever bytes come before it: for each of
+    /// the three alignments, the encoding with the characters that depend on the neighbouring bytes cut off.
+    /// </summary>
+    private static IEnumerable<string> Base64Cores(string value)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+        for (var shift = 0; shift < 3; shift++)
+        {
+            var padded = new byte[shift + bytes.Length];
+            bytes.CopyTo(padded, shift);
+            var encoded = Convert.ToBase64String(padded);
+            var start = shift == 0 ? 0 : 4;
+            var end = (padded.Length / 3) * 4;   // the last whole group depends only on the value
+            yield return encoded[start..end];
         }
     }
 

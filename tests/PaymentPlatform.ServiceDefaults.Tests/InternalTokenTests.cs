@@ -102,6 +102,51 @@ public class InternalTokenTests
     }
 
     [Fact]
+    public async Task InternalClientsNeverLogTheTokenEvenAtTraceNorInTheLogsStructuredState()
+    {
+        // Issue 16: the platform leak scan found the token in the client handler's Trace-level header log, whose
+        // structured state (exported over OTLP as attributes) holds raw header values even when the message is redacted.
+        var logs = new StateRecorder();
+        await using var ledger = await StartLedgerAsync();
+        await using var gateway = await ClientHost.StartAsync("ledger", [ledger.BaseAddress],
+            configure: services => services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)));
+
+        using var response = await gateway.CreateClient("ledger").GetAsync(new Uri("/v1/accounts/acc_1", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(logs.Entries, e => e.Category == "System.Net.Http.HttpClient.ledger.ClientHandler");
+        Assert.Contains(logs.Entries, e => e.Text.Contains("Request Headers", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, e => e.Text.Contains(Token, StringComparison.Ordinal));
+    }
+
+    /// <summary>Keeps each log's category, message and every value of its structured state, as an exporter would see them.</summary>
+    private sealed class StateRecorder : ILoggerProvider
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(string Category, string Text)> Entries { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(StateRecorder recorder, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
+                    ? pairs.Select(p => $"{p.Key}={(p.Value is IEnumerable<string> many ? string.Join(",", many) : p.Value)}")
+                    : [];
+                recorder.Entries.Enqueue((category, string.Join("\n", values.Prepend(formatter(state, exception)))));
+            }
+        }
+    }
+
+    [Fact]
     public async Task AServiceWithInternalRoutesAndNoTokenFailsAtStartSayingWhatToSet()
     {
         await using var app = TestApp.Build(app => app.MapGroup("/v1").RequireInternalToken().MapGet("/x", () => "x"));

@@ -29,11 +29,16 @@ internal static class WebhookHttpClient
         return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    internal static async ValueTask<Stream> ConnectAsync(NetworkPolicy policy, DnsEndPoint endpoint, CancellationToken cancellationToken)
+    internal static ValueTask<Stream> ConnectAsync(NetworkPolicy policy, DnsEndPoint endpoint, CancellationToken cancellationToken) =>
+        ConnectAsync(policy, endpoint, Dns.GetHostAddressesAsync, cancellationToken);
+
+    /// <summary>The connection with a given name resolution (the system's in service; tests give names their own answers).</summary>
+    internal static async ValueTask<Stream> ConnectAsync(
+        NetworkPolicy policy, DnsEndPoint endpoint, Func<string, CancellationToken, Task<IPAddress[]>> resolve, CancellationToken cancellationToken)
     {
         var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
+            : await resolve(endpoint.Host, cancellationToken).ConfigureAwait(false);
         var allowed = addresses.Where(policy.IsAllowed).ToArray();
         if (allowed.Length == 0)
         {
