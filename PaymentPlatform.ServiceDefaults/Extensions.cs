@@ -8,6 +8,7 @@ using PaymentPlatform.ServiceDefaults.Errors;
 using PaymentPlatform.ServiceDefaults.Health;
 using PaymentPlatform.ServiceDefaults.InternalApi;
 using PaymentPlatform.ServiceDefaults.ServiceDiscovery;
+using PaymentPlatform.ServiceDefaults.Simulation;
 using PaymentPlatform.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
@@ -44,6 +45,7 @@ public static class Extensions
         builder.Services.AddInternalApiOptions();
         builder.Services.AddPlatformProblemDetails();
         builder.Services.AddSingleton<PaymentPlatform.ServiceDefaults.Failpoints.Failpoints>();
+        builder.AddSimulatedConditions();
 
         // Exception handling and status-code pages go in front of the service's own
         // middleware, so Program.cs needs no extra call for them.
@@ -91,6 +93,11 @@ public static class Extensions
 
         app.MapHealthChecks(HealthEndpointPath, health).ExcludeFromTraces();
         app.MapHealthChecks(AlivenessEndpointPath, alive).ExcludeFromTraces();
+        if (app.Services.GetService<RuntimeConditionsSource>() is not null)
+        {
+            // Only with Simulation:RuntimeChanges on (the fault suite): change a route's simulated conditions.
+            app.MapSimulatedConditionsApi();
+        }
         return app;
     }
 }

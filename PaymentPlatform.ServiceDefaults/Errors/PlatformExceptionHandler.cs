@@ -23,6 +23,8 @@ internal sealed partial class PlatformExceptionHandler(
             BadHttpRequestException bad => (bad.StatusCode, Problems.CodeForStatus(bad.StatusCode), "The request is invalid."),
             // An internal client gave up (circuit open, timeout, concurrency limit).
             ExecutionRejectedException => (StatusCodes.Status503ServiceUnavailable, "dependency_unavailable", "A dependency is unavailable."),
+            // The database restarting or unreachable: a retryable 503, not a bug (found by the fault suite, docs/reliability.md).
+            _ when DatabaseUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "database_unavailable", "The database is unavailable."),
             _ => (StatusCodes.Status500InternalServerError, "internal_error", "An unexpected error occurred."),
         };
 
@@ -41,6 +43,14 @@ internal sealed partial class PlatformExceptionHandler(
             Exception = exception,
         });
     }
+
+    /// <summary>
+    /// A connection that failed or broke, or the server shutting down or starting (SQLSTATE classes 08 and 57P):
+    /// what a PostgreSQL restart or crash looks like to a request in flight.
+    /// </summary>
+    private static bool DatabaseUnavailable(Exception exception) =>
+        (exception as Npgsql.NpgsqlException ?? exception.InnerException as Npgsql.NpgsqlException) is { } npgsql
+        && (npgsql.IsTransient || npgsql is Npgsql.PostgresException { SqlState: var state } && (state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal)));
 
     [LoggerMessage(EventId = 1, EventName = "UnhandledException", Level = LogLevel.Error,
         Message = "Unhandled exception while processing {Method} {Path}")]

@@ -152,6 +152,33 @@ public class LifecycleCommandTests(RunModeFixture fixture)
     }
 
     [Fact]
+    public async Task WhenEveryReplicaFailsItsHealthCheckTheFrontDoorStillServesTheRunningOnes()
+    {
+        // Found by the fault suite: on a starved machine both gateway replicas' probes timed out, and the front door
+        // closed every connection although both replicas were running and answering (a slow platform became a down one).
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        async Task SickAsync(int replica, bool on) =>
+            (await client.PostAsync(new Uri(fixture.ReplicaUrl("echo", replica), $"/sick?on={on}"), null)).EnsureSuccessStatusCode();
+        try
+        {
+            await SickAsync(0, true);
+            await SickAsync(1, true);
+            await fixture.App.ResourceNotifications.WaitForResourceAsync(
+                "echo", s => s.Replicas.All(r => r.Health == ResourceHealth.Unhealthy), "echo's replicas both unhealthy", new CancellationTokenSource(RunModeFixture.Timeout).Token);
+
+            var via = await client.GetFromJsonAsync<WhoAmI>(new Uri(fixture.App.GetEndpoint("echo"), "/whoami"));
+
+            Assert.Contains(via!.Pid, fixture.App.ResourceNotifications.Get("echo")!.Replicas.Select(r => r.ProcessId));
+        }
+        finally
+        {
+            await SickAsync(0, false);
+            await SickAsync(1, false);
+        }
+        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("echo", new CancellationTokenSource(RunModeFixture.Timeout).Token);
+    }
+
+    [Fact]
     public async Task AStoppedReplicaStaysStoppedUntilStarted()
     {
         await fixture.App.ResourceCommands.StopAsync("echo", replica: 1);

@@ -11,6 +11,13 @@ public class ErrorHandlingTests
         {
             app.MapGet("/boom", string () => throw new InvalidOperationException("card 4242424242424242 leaked"));
             app.MapGet("/dependency", string () => throw new BrokenCircuitException("ledger circuit open"));
+            app.MapGet("/database", async () =>
+            {
+                // Nothing listens on port 1: what a request sees while PostgreSQL restarts.
+                await using var connection = new Npgsql.NpgsqlConnection("Host=127.0.0.1;Port=1;Username=x;Password=x;Timeout=2;Pooling=false");
+                await connection.OpenAsync();
+                return "unreachable";
+            });
             app.MapGet("/conflict", () => Results.StatusCode(StatusCodes.Status409Conflict));
             app.MapGet("/accounts/{id}", (string id) => Problems.NotFound("account_not_found", $"No account {id}."));
             app.MapPost("/validate", () => Problems.Validation(new Dictionary<string, string[]> { ["amount"] = ["must be positive"] }));
@@ -39,6 +46,17 @@ public class ErrorHandlingTests
         Assert.Equal("https://paymentplatform.dev/problems/internal_error", problem.GetProperty("type").GetString());
         Assert.Equal("internal_error", problem.GetProperty("code").GetString());
         Assert.Matches("^[0-9a-f]{32}$", problem.GetProperty("traceId").GetString());
+    }
+
+    [Fact]
+    public async Task AnUnreachableDatabaseBecomes503DatabaseUnavailableNot500()
+    {
+        await using var app = await StartAsync("Production");
+
+        using var response = await app.CreateClient().GetAsync("/database");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("database_unavailable", (await ProblemAsync(response)).GetProperty("code").GetString());
     }
 
     [Fact]

@@ -47,9 +47,17 @@ internal sealed class ProjectRunner : ResourceRunner
         }
     }
 
-    private IReadOnlyList<int> HealthyPorts() =>
-        [.. _replicas.Where(r => r.Health == ResourceHealth.Healthy && r.State == KnownResourceStates.Running)
-            .Select(r => _http.Replicas[r.Index].Port)];
+    /// <summary>
+    /// Where the front door sends new connections: the healthy replicas; when none is, every running one (fail open,
+    /// as load balancers' panic mode does). Health probes that time out on a starved machine must not turn a slow
+    /// service into a closed door; a paused, stopped or exited replica is still never chosen.
+    /// </summary>
+    private IReadOnlyList<int> HealthyPorts()
+    {
+        var running = _replicas.Where(r => r.State == KnownResourceStates.Running).ToList();
+        var healthy = running.Where(r => r.Health == ResourceHealth.Healthy).ToList();
+        return [.. (healthy.Count > 0 ? healthy : running).Select(r => _http.Replicas[r.Index].Port)];
+    }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PaymentPlatform.Risk.Rules;
 using PaymentPlatform.Risk.Telemetry;
 using PaymentPlatform.ServiceDefaults.Http;
+using PaymentPlatform.ServiceDefaults.Simulation;
 
 namespace PaymentPlatform.Risk.Scoring;
 
@@ -10,7 +11,8 @@ internal static class ScoringApi
 {
     public static RouteGroupBuilder MapScoringApi(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/score", Score);
+        // Risk:Simulation:score:LatencyMs|ErrorRate (the fault suite's slow, erroring risk); no filter unless configured.
+        v1.MapPost("/score", Score).WithSimulatedConditions("Risk:Simulation", "score");
         return v1;
     }
 

@@ -5,7 +5,10 @@ var app = builder.Build();
 
 var startedAt = DateTimeOffset.UtcNow;
 
-app.MapGet("/health", () => Results.Ok("Healthy"));
+// POST /sick makes /health fail while the process keeps answering everything else (a probe that times out on a starved machine).
+var sick = false;
+app.MapGet("/health", () => sick ? Results.StatusCode(503) : Results.Ok("Healthy"));
+app.MapPost("/sick", (bool on) => sick = on);
 
 // What the host handed this process: the variables asked for, by name.
 app.MapGet("/env", (string names) => names.Split(',').ToDictionary(n => n, Environment.GetEnvironmentVariable));
