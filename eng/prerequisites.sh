@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure this machine has what the platform runs on: the .NET SDK, PostgreSQL's server
-# programs, redis-server and util-linux (setpriv, setsid), and for the tests also chromium.
+# programs (and pgbench), redis-server and util-linux (setpriv, setsid), and for the tests also chromium.
 # As root it installs what is missing with apt-get; otherwise it says exactly what to
 # install and stops.
 #
@@ -20,6 +20,10 @@ if ! have dotnet; then
   exit 1
 fi
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! have initdb; then
+  missing_packages+=(postgresql)
+fi
+# pgbench, the load generator's PostgreSQL ceiling (docs/load.md), comes with Debian's postgresql-NN server package.
+if ! ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 && ! have pgbench && [[ " ${missing_packages[*]} " != *" postgresql "* ]]; then
   missing_packages+=(postgresql)
 fi
 have redis-server || missing_packages+=(redis-server)

@@ -1,14 +1,19 @@
 using System.Globalization;
 using PaymentPlatform.Load;
 using PaymentPlatform.Load.Cli;
+using PaymentPlatform.Load.Comparison;
 using PaymentPlatform.Load.Progress;
 using Spectre.Console;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.Contains("--help"))
 {
-    Console.WriteLine(LoadOptions.Usage);
+    Console.WriteLine(args.FirstOrDefault() == CompareCommand.Name ? CompareCommand.Usage : LoadOptions.Usage);
     return 0;
+}
+if (args.FirstOrDefault() == CompareCommand.Name)
+{
+    return CompareCommand.Run(args[1..], Console.Out, Console.Error);
 }
 
 LoadOptions options;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using PaymentPlatform.Load.Scenarios.Soak;
 
 namespace PaymentPlatform.Load.Reporting;
 
@@ -29,6 +30,14 @@ public static class HtmlReport
             html.Append(SvgChart.Render("p99 by step", "ms",
                 [new ChartSeries("p99", "#c0392b", [.. report.Steps.Select(s => (s.TargetRate, s.Latency.P99Ms))])],
                 [.. report.Steps.Select(s => (s.TargetRate, s.TargetRate.ToString("0", CultureInfo.InvariantCulture) + "/s"))]));
+        }
+        if (report.Soak is { } soak)
+        {
+            AppendSoak(html, soak);
+        }
+        if (report.Ceilings is not null)
+        {
+            html.Append("<h2>Ceilings and ratios</h2><pre>").Append(Escape(CeilingText.Ceilings(report))).Append("</pre>");
         }
         if (report.Verification.Count > 0)
         {
@@ -105,6 +114,23 @@ public static class HtmlReport
             .Select(n => ((double)n, n == (int)maxX ? "max" : n == 0 ? "0%" : (100 - (100 / Math.Pow(10, n))).ToString("0.#####", CultureInfo.InvariantCulture) + "%")).ToList();
         html.Append(SvgChart.Render($"{step.PrimaryOperation}: latency by percentile (measured stages; the last point is the max)", "ms",
             [new ChartSeries("latency", "#8e44ad", points)], distributionTicks));
+    }
+
+    private static void AppendSoak(StringBuilder html, SoakReport soak)
+    {
+        html.Append("<h2>Soak</h2><pre>").Append(Escape(CeilingText.Soak(soak))).Append("</pre>");
+        var ticks = soak.Intervals.Select((interval, i) => ((double)i, interval.Name)).ToList();
+        html.Append(SvgChart.Render("latency per interval", "ms",
+            [
+                new ChartSeries("p50", "#2471a3", [.. soak.Intervals.Select((interval, i) => ((double)i, interval.P50Ms))]),
+                new ChartSeries("p99", "#c0392b", [.. soak.Intervals.Select((interval, i) => ((double)i, interval.P99Ms))]),
+            ], ticks));
+        string[] colours = ["#2471a3", "#c0392b", "#27ae60", "#8e44ad", "#d35400", "#7f8c8d", "#16a085", "#2c3e50", "#f39c12", "#e84393"];
+        var memoryTicks = Enumerable.Range(0, soak.Intervals.Count + 1).Select(i => ((double)i, i == 0 ? "start" : soak.Intervals[i - 1].Name)).ToList();
+        html.Append(SvgChart.Render("resident memory (start, then the end of each interval)", "MiB",
+            [.. soak.Memory.Select((series, n) => new ChartSeries(series.Process, colours[n % colours.Length],
+                [.. series.ResidentMiB.Select((v, i) => (i, v)).Where(p => p.v is not null).Select(p => ((double)p.i, p.v!.Value))]))],
+            memoryTicks));
     }
 
     private static string Conditions(MeasurementConditions c)

@@ -1,4 +1,6 @@
+using PaymentPlatform.Load.Ceilings;
 using PaymentPlatform.Load.Histograms;
+using PaymentPlatform.Load.Scenarios.Soak;
 
 namespace PaymentPlatform.Load.Reporting;
 
@@ -54,8 +56,15 @@ public sealed record StepReport(
     IReadOnlyList<PercentilePoint> Distribution,
     GeneratorHealth Generator);
 
-/// <summary>One end-of-run check of the scenario's outcome, through the public API.</summary>
-public sealed record VerificationCheck(string Name, bool Passed, string Detail);
+/// <summary>
+/// One end-of-run check of the scenario's outcome (through the public API, or the platform's internal
+/// APIs when the generator can reach them), with its counts; a check that could not run for lack of
+/// access is <see cref="Skipped"/> (it passes, and its detail says what it needs).
+/// </summary>
+public sealed record VerificationCheck(string Name, bool Passed, string Detail, IReadOnlyDictionary<string, long>? Counts = null, bool Skipped = false)
+{
+    public static VerificationCheck Skip(string name, string why) => new(name, Passed: true, why, Skipped: true);
+}
 
 /// <summary>Where a stress test stopped: the last rate that met the limits and the first that did not.</summary>
 public sealed record Breakpoint(double? LastGoodRate, double? FirstBadRate, string Reason);
@@ -68,7 +77,9 @@ public sealed record RunReport(
     IReadOnlyList<StepReport> Steps,
     IReadOnlyList<VerificationCheck> Verification,
     Breakpoint? Breakpoint,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<string> Warnings,
+    CeilingReport? Ceilings = null,
+    SoakReport? Soak = null)
 {
     public bool Verified => Verification.All(check => check.Passed);
 }

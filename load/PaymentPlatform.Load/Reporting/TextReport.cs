@@ -29,6 +29,18 @@ public static class TextReport
             Line($"Breakpoint: last good {Rate(breakpoint.LastGoodRate)}, first bad {Rate(breakpoint.FirstBadRate)} ({breakpoint.Reason})");
         }
 
+        if (report.Soak is { } soak)
+        {
+            text.AppendLine();
+            text.Append(CeilingText.Soak(soak));
+        }
+
+        if (report.Ceilings is not null)
+        {
+            text.AppendLine();
+            text.Append(CeilingText.Ceilings(report));
+        }
+
         if (report.Verification.Count > 0)
         {
             text.AppendLine();

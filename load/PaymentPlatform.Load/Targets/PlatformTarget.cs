@@ -14,17 +14,32 @@ namespace PaymentPlatform.Load.Targets;
 public sealed class PlatformTarget : ILoadTarget
 {
     public const string AdminKeyParameter = "gateway-admin-key";
+    public const string InternalTokenParameter = "internal-token";
     private const string Gateway = "gateway";
 
     private readonly IDistributedApplicationTestingBuilder _builder;
+    private readonly DistributedApplication _app;
 
-    private PlatformTarget(IDistributedApplicationTestingBuilder builder, Uri baseAddress, string adminKey, IReadOnlyList<string> notes)
+    private PlatformTarget(IDistributedApplicationTestingBuilder builder, DistributedApplication app, Uri baseAddress, string adminKey, string serverConnectionString, IReadOnlyList<string> notes)
     {
         _builder = builder;
+        _app = app;
         BaseAddress = baseAddress;
         AdminKey = adminKey;
+        ServerConnectionString = serverConnectionString;
         Notes = notes;
     }
+
+    /// <summary>The PostgreSQL server's superuser connection string (no database): for the pgbench ceiling.</summary>
+    public string ServerConnectionString { get; }
+
+    /// <summary>Every running process of the platform now: resource, replica and process id (PostgreSQL's is its postmaster).</summary>
+    public IReadOnlyList<(string Resource, int Replica, int ProcessId)> Processes() =>
+        [.. _app.ResourceNotifications.Current
+            .SelectMany(r => r.Replicas.Where(p => p.ProcessId is not null).Select(p => (r.Name, p.Index, p.ProcessId!.Value)))];
+
+    /// <summary>The running platform: the fault suite's lifecycle commands and health come from its host.</summary>
+    public DistributedApplication App => _app;
 
     public Uri BaseAddress { get; }
 
@@ -34,7 +49,8 @@ public sealed class PlatformTarget : ILoadTarget
 
     public string? AdminKey { get; }
 
-    public static async Task<PlatformTarget> StartAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="configure">Changes to the AppHost's graph before it starts (the fault suite turns on the services' simulated conditions).</param>
+    public static async Task<PlatformTarget> StartAsync(TimeSpan timeout, CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
         // Telemetry on, as under ./run.sh: the testing default turns the dashboard's receiver off.
         var builder = await DistributedApplicationTestingBuilder
@@ -42,11 +58,17 @@ public sealed class PlatformTarget : ILoadTarget
             .ConfigureAwait(false);
         try
         {
+            configure?.Invoke(builder);
             var app = await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
             await app.StartAndWaitForHealthyAsync(timeout).ConfigureAwait(false);
             var adminKey = await ReadAdminKeyAsync(app, cancellationToken).ConfigureAwait(false);
             var notes = await DescribeAsync(app, cancellationToken).ConfigureAwait(false);
-            return new PlatformTarget(builder, app.GetEndpoint(Gateway), adminKey, notes);
+            var server = await app.GetConnectionStringAsync("postgres", cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("The AppHost's 'postgres' server has no connection string.");
+            return new PlatformTarget(builder, app, app.GetEndpoint(Gateway), adminKey, server, notes)
+            {
+                Access = await ReadAccessAsync(app, cancellationToken).ConfigureAwait(false),
+            };
         }
         catch
         {
@@ -56,6 +78,17 @@ public sealed class PlatformTarget : ILoadTarget
     }
 
     public ValueTask DisposeAsync() => _builder.DisposeAsync();
+
+    /// <summary>The ledger's internal API (with the AppHost's internal token) and the dashboard's telemetry API, for the end-of-run verification.</summary>
+    public Verification.PlatformAccess Access { get; private init; } = Verification.PlatformAccess.None;
+
+    private static async Task<Verification.PlatformAccess> ReadAccessAsync(DistributedApplication app, CancellationToken cancellationToken)
+    {
+        var token = app.Model.Resources.Any(r => r.Name == InternalTokenParameter)
+            ? await ((ParameterResource)app.Model.Find(InternalTokenParameter)).GetValueAsync(cancellationToken).ConfigureAwait(false)
+            : null;
+        return new Verification.PlatformAccess(app.GetEndpoint("ledger"), token, app.Dashboard?.Url, app.Dashboard?.BrowserToken);
+    }
 
     private static async Task<string> ReadAdminKeyAsync(DistributedApplication app, CancellationToken cancellationToken)
     {

@@ -8,17 +8,13 @@ namespace PaymentPlatform.Load.Scenarios.Handles;
 /// Payment-handle validations (the reference workload): each makes the gateway call the directory
 /// twice, risk once and Redis once. The handles follow the simulated directory's rules: most
 /// exist, <c>unknown…</c> ones do not, <c>inactive…</c> ones exist but cannot receive.
-/// With <paramref name="hello"/>, every arrival also sends <c>GET /</c> to the hello-world process at
-/// the same due time (operation 1), so the ceiling is measured at the same rate, in the same run,
-/// under the same machine load, timed the same way (from the due time).
 /// </summary>
-public sealed class HandlesScenario(GatewayClient gateway, LoadMerchants merchants, HttpClient? hello = null) : IScenario
+public sealed class HandlesScenario(GatewayClient gateway, LoadMerchants merchants) : IScenario
 {
     /// <summary>Downstream requests per validation of a known PSP (contracts.md): ValAdd, status, risk score, one Redis call.</summary>
     public const int DownstreamPerValidation = 4;
 
     private static readonly string[] Psps = ["okhdfcbank", "okaxis", "oksbi", "okicici", "ybl", "paytm"];
-    private static readonly Uri HelloRoot = new("/", UriKind.Relative);
 
     private long _validations;
     private long _firstAnswerAt;
@@ -26,9 +22,7 @@ public sealed class HandlesScenario(GatewayClient gateway, LoadMerchants merchan
 
     public string Name => "handles";
 
-    public IReadOnlyList<string> Operations { get; } = hello is null
-        ? ["POST /v1/payment_handles/validate"]
-        : ["POST /v1/payment_handles/validate", "GET / (hello-world, same schedule)"];
+    public IReadOnlyList<string> Operations { get; } = ["POST /v1/payment_handles/validate"];
 
     /// <summary>Validations answered (valid or not): each made <see cref="DownstreamPerValidation"/> downstream requests.</summary>
     public long Validations => Interlocked.Read(ref _validations);
@@ -64,31 +58,6 @@ public sealed class HandlesScenario(GatewayClient gateway, LoadMerchants merchan
         !handle.StartsWith("unknown", StringComparison.Ordinal) && !handle.StartsWith("invalid", StringComparison.Ordinal);
 
     public async Task ExecuteAsync(Arrival arrival, IOutcomeRecorder recorder, CancellationToken cancellationToken)
-    {
-        if (hello is null)
-        {
-            await ValidateAsync(arrival, recorder, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        await Task.WhenAll(ValidateAsync(arrival, recorder, cancellationToken), HelloAsync(hello, arrival, recorder, cancellationToken)).ConfigureAwait(false);
-    }
-
-    private static async Task HelloAsync(HttpClient hello, Arrival arrival, IOutcomeRecorder recorder, CancellationToken cancellationToken)
-    {
-        Outcome outcome;
-        try
-        {
-            using var response = await hello.GetAsync(HelloRoot, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            outcome = response.IsSuccessStatusCode ? Outcome.Ok : Outcome.Error($"http {(int)response.StatusCode}");
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            outcome = Outcome.FromException(ex);
-        }
-        recorder.Record(1, arrival.DueTimestamp, outcome);
-    }
-
-    private async Task ValidateAsync(Arrival arrival, IOutcomeRecorder recorder, CancellationToken cancellationToken)
     {
         var handle = HandleFor(arrival.Index);
         var merchant = merchants[(int)(arrival.Index % merchants.Count)];

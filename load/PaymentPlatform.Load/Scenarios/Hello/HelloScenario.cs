@@ -12,18 +12,21 @@ public sealed class HelloScenario(HttpClient http) : IScenario
 
     public IReadOnlyList<string> Operations { get; } = ["GET /"];
 
-    public async Task ExecuteAsync(Arrival arrival, IOutcomeRecorder recorder, CancellationToken cancellationToken)
+    public async Task ExecuteAsync(Arrival arrival, IOutcomeRecorder recorder, CancellationToken cancellationToken) =>
+        recorder.Record(0, arrival.DueTimestamp, await GetAsync(http, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>One <c>GET /</c>: ok on 200, else an error named by its status or failure.</summary>
+    public static async Task<Outcome> GetAsync(HttpClient http, CancellationToken cancellationToken)
     {
-        Outcome outcome;
+        ArgumentNullException.ThrowIfNull(http);
         try
         {
             using var response = await http.GetAsync(Root, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            outcome = response.StatusCode == HttpStatusCode.OK ? Outcome.Ok : Outcome.Error($"http {(int)response.StatusCode}");
+            return response.StatusCode == HttpStatusCode.OK ? Outcome.Ok : Outcome.Error($"http {(int)response.StatusCode}");
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            outcome = Outcome.FromException(ex);
+            return Outcome.FromException(ex);
         }
-        recorder.Record(0, arrival.DueTimestamp, outcome);
     }
 }

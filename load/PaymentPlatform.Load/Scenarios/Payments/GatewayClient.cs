@@ -41,22 +41,47 @@ public sealed class GatewayClient(HttpClient http)
 
     public Task<GatewayAnswer<Payment>> GetPaymentAsync(string secretKey, string paymentId, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/payments/{paymentId}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secretKey);
-        return SendAsync<Payment>(request, cancellationToken);
+        return SendAsync<Payment>(Authorized(HttpMethod.Get, $"/v1/payments/{paymentId}", secretKey), cancellationToken);
     }
 
     /// <summary>One page of the merchant's payments, newest first (cursor pagination).</summary>
     public Task<GatewayAnswer<PaymentList>> ListPaymentsAsync(string secretKey, string? startingAfter, CancellationToken cancellationToken)
     {
         var query = startingAfter is null ? "" : $"&starting_after={Uri.EscapeDataString(startingAfter)}";
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/payments?limit=100{query}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secretKey);
-        return SendAsync<PaymentList>(request, cancellationToken);
+        return SendAsync<PaymentList>(Authorized(HttpMethod.Get, $"/v1/payments?limit=100{query}", secretKey), cancellationToken);
     }
 
     public Task<GatewayAnswer<HandleValidation>> ValidateHandleAsync(string secretKey, string handle, CancellationToken cancellationToken) =>
         SendAsync<HandleValidation>(Post("/v1/payment_handles/validate", secretKey, idempotencyKey: null, new { handle }), cancellationToken);
+
+    /// <summary>Registers a webhook endpoint for every event type; the answer is the only place its secret is shown.</summary>
+    public Task<GatewayAnswer<WebhookEndpoint>> CreateWebhookEndpointAsync(string secretKey, string url, string description, CancellationToken cancellationToken) =>
+        SendAsync<WebhookEndpoint>(Post("/v1/webhook_endpoints", secretKey, idempotencyKey: null, new { url, enabled_events = new[] { "*" }, description }), cancellationToken);
+
+    /// <summary>The merchant's webhook endpoints (without their secrets).</summary>
+    public Task<GatewayAnswer<WebhookEndpointList>> ListWebhookEndpointsAsync(string secretKey, CancellationToken cancellationToken)
+    {
+        return SendAsync<WebhookEndpointList>(Authorized(HttpMethod.Get, "/v1/webhook_endpoints", secretKey), cancellationToken);
+    }
+
+    public Task<GatewayAnswer<DeletedObject>> DeleteWebhookEndpointAsync(string secretKey, string endpointId, CancellationToken cancellationToken)
+    {
+        return SendAsync<DeletedObject>(Authorized(HttpMethod.Delete, $"/v1/webhook_endpoints/{Uri.EscapeDataString(endpointId)}", secretKey), cancellationToken);
+    }
+
+    /// <summary>One page of the merchant's events, newest first (cursor pagination).</summary>
+    public Task<GatewayAnswer<EventList>> ListEventsAsync(string secretKey, string? startingAfter, CancellationToken cancellationToken)
+    {
+        var query = startingAfter is null ? "" : $"&starting_after={Uri.EscapeDataString(startingAfter)}";
+        return SendAsync<EventList>(Authorized(HttpMethod.Get, $"/v1/events?limit=100{query}", secretKey), cancellationToken);
+    }
+
+    private static HttpRequestMessage Authorized(HttpMethod method, string path, string secretKey)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secretKey);
+        return request;
+    }
 
     private static HttpRequestMessage Post<T>(string path, string bearer, string? idempotencyKey, T body)
     {
@@ -126,6 +151,18 @@ public sealed record PaymentList(IReadOnlyList<Payment> Data, bool HasMore);
 public sealed record Refund(string Id, string Status);
 
 public sealed record HandleValidation(bool Valid, string? Name);
+
+/// <summary>A webhook endpoint; <c>secret</c> only in the answer that created it.</summary>
+public sealed record WebhookEndpoint(string Id, string Url, string? Secret);
+
+public sealed record WebhookEndpointList(IReadOnlyList<WebhookEndpoint> Data);
+
+public sealed record DeletedObject(string Id, bool Deleted);
+
+/// <summary>An event: <c>data.object</c> is the payment, or for <c>refund.succeeded</c> the refund (with its <c>payment</c>).</summary>
+public sealed record PlatformEvent(string Id, string Type, long Created, JsonElement Data);
+
+public sealed record EventList(IReadOnlyList<PlatformEvent> Data, bool HasMore);
 
 /// <summary>The payment statuses of the public API (contracts.md).</summary>
 public static class PaymentStatus

@@ -1,15 +1,20 @@
 namespace PaymentPlatform.Load.Scenarios.Payments;
 
 /// <summary>What one scheduled payment does; a pure function of its index, so runs are repeatable.</summary>
-public sealed record PaymentPlan(int Merchant, int Card, bool Declines, bool ManualCapture, bool Refund, bool Retry, long Amount);
+/// <remarks><see cref="Copies"/> is how many times the create is sent at once with the same key: 1, or 2-5 in a retry storm.</remarks>
+public sealed record PaymentPlan(int Merchant, int Card, bool Declines, bool ManualCapture, bool Refund, bool Retry, long Amount, int Copies = 1);
 
 /// <summary>
 /// The payments-200 mix: about 8% declined, 60% authorised for manual capture then captured, the
 /// rest captured automatically; 10% of succeeded payments partly refunded; 5% retried with the
-/// same key (which must answer the same payment).
+/// same key (which must answer the same payment). With <paramref name="Storm"/> (retry-storm), every
+/// create is sent 2-5 times at once with its key instead, and none is retried later.
 /// </summary>
-public sealed record PaymentMix(int Merchants, int Cards, double DeclineShare = 0.08, double ManualShare = 0.6, double RefundShare = 0.10, double RetryShare = 0.05)
+public sealed record PaymentMix(int Merchants, int Cards, double DeclineShare = 0.08, double ManualShare = 0.6, double RefundShare = 0.10, double RetryShare = 0.05, bool Storm = false)
 {
+    public const int MinStormCopies = 2;
+    public const int MaxStormCopies = 5;
+
     public PaymentPlan For(long index)
     {
         var random = new Random(unchecked((int)Mix(index)));
@@ -19,8 +24,9 @@ public sealed record PaymentMix(int Merchants, int Cards, double DeclineShare = 
             Declines: random.NextDouble() < DeclineShare,
             ManualCapture: random.NextDouble() < ManualShare,
             Refund: random.NextDouble() < RefundShare,
-            Retry: random.NextDouble() < RetryShare,
-            Amount: 500 + random.Next(20) * 250);
+            Retry: random.NextDouble() < RetryShare && !Storm,
+            Amount: 500 + random.Next(20) * 250,
+            Copies: Storm ? random.Next(MinStormCopies, MaxStormCopies + 1) : 1);
     }
 
     /// <summary>SplitMix64's finaliser: neighbouring indexes get unrelated seeds.</summary>

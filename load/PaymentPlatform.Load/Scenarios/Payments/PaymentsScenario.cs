@@ -5,19 +5,35 @@ namespace PaymentPlatform.Load.Scenarios.Payments;
 /// <summary>
 /// Card payments through the public API: each scheduled arrival creates one payment with its own
 /// idempotency key (timed from its due time), then, as a merchant would, retries it with the same
-/// key, captures it, or refunds part of it (each follow-up timed from its own start).
+/// key, captures it, or refunds part of it (each follow-up timed from its own start). In a retry storm
+/// (<see cref="PaymentMix.Storm"/>) the create is sent 2-5 times at once with its key, every copy timed
+/// from the due time: each answer must name the same payment or be 409 <c>idempotency_key_in_use</c>.
 /// </summary>
 public sealed class PaymentsScenario(GatewayClient gateway, LoadMerchants merchants, PaymentMix mix, string runId) : IScenario
 {
+    /// <summary>The gateway's answer to a request whose key another request holds (contracts.md, idempotency).</summary>
+    public const string KeyInUse = "idempotency_key_in_use";
+
     private const int Create = 0;
     private const int Capture = 1;
     private const int RefundOperation = 2;
     private const int Retry = 3;
+    private const int StormCopy = 4;
 
-    public string Name => "payments";
+    private long _stormKeys;
+    private long _stormCopies;
+    private long _stormSamePayment;
+    private long _stormKeyInUse;
 
-    public IReadOnlyList<string> Operations { get; } =
-        ["POST /v1/payments", "POST /v1/payments/{id}/capture", "POST /v1/refunds", "POST /v1/payments (retry, same key)"];
+    public string Name => mix.Storm ? "retry-storm" : "payments";
+
+    public IReadOnlyList<string> Operations { get; } = mix.Storm
+        ? ["POST /v1/payments", "POST /v1/payments/{id}/capture", "POST /v1/refunds", "POST /v1/payments (retry, same key)", "POST /v1/payments (concurrent copy, same key)"]
+        : ["POST /v1/payments", "POST /v1/payments/{id}/capture", "POST /v1/refunds", "POST /v1/payments (retry, same key)"];
+
+    /// <summary>A retry storm's answers: keys, copies sent, answers that named the key's payment, and 409 key-in-use answers.</summary>
+    public (long Keys, long Copies, long SamePayment, long KeyInUse) Storm =>
+        (Interlocked.Read(ref _stormKeys), Interlocked.Read(ref _stormCopies), Interlocked.Read(ref _stormSamePayment), Interlocked.Read(ref _stormKeyInUse));
 
     public AcknowledgedPayments Acknowledged { get; } = new();
 
@@ -41,18 +57,33 @@ public sealed class PaymentsScenario(GatewayClient gateway, LoadMerchants mercha
         var request = new CreatePayment(plan.Amount, "usd", plan.ManualCapture ? "manual" : "automatic",
             new PaymentMethod("card", new Card(plan.Declines ? TestCards.Decline : merchants.Cards[plan.Card], 12, 2030, "123")));
 
-        var created = await TryAsync(() => gateway.CreatePaymentAsync(merchant.SecretKey, key, request, cancellationToken), recorder, Create, arrival.DueTimestamp, plan.Declines).ConfigureAwait(false);
-        var (id, status) = created is null ? (null, null) : Acknowledge(created, plan);
-        if (id is null || status is null)
+        // One create, or in a storm all copies at once; every copy is timed from the due time.
+        var answers = await Task.WhenAll(Enumerable.Range(0, plan.Copies).Select(copy =>
+            TryAsync(() => gateway.CreatePaymentAsync(merchant.SecretKey, key, request, cancellationToken), recorder, copy == 0 ? Create : StormCopy, arrival.DueTimestamp, plan.Declines, concurrentCopies: plan.Copies > 1)))
+            .ConfigureAwait(false);
+        var named = answers.Select(a => a is null ? (Id: null, Status: null) : Acknowledge(a, plan)).Where(a => a.Id is not null && a.Status is not null).ToList();
+        if (plan.Copies > 1)
         {
-            if (created is null || created.Status >= 500)
+            Interlocked.Increment(ref _stormKeys);
+            Interlocked.Add(ref _stormCopies, plan.Copies);
+            Interlocked.Add(ref _stormKeyInUse, answers.Count(a => a?.ErrorCode == KeyInUse));
+            Interlocked.Add(ref _stormSamePayment, named.Count(a => a.Id == named[0].Id));
+        }
+        if (named.Count == 0)
+        {
+            if (answers.Any(a => a is null || a.Status >= 500 || a.ErrorCode == KeyInUse))
             {
                 // The client cannot know whether this payment exists: the verification retries its key.
                 Lost.Enqueue(new LostAnswer(key, plan, request));
             }
             return;
         }
+        var (id, status) = (named[0].Id!, named[0].Status!);
         Acknowledged.Created(id, new AcknowledgedPayments.Expected(plan.Merchant, key, status));
+        foreach (var other in named.Skip(1))
+        {
+            Acknowledged.Retried(key, id, other.Id);
+        }
 
         if (plan.Retry)
         {
@@ -88,13 +119,13 @@ public sealed class PaymentsScenario(GatewayClient gateway, LoadMerchants mercha
         : plan.Declines && answer.Status == 402 && answer.PaymentId is { } declinedId ? (declinedId, PaymentStatus.Declined)
         : (null, null);
 
-    private static async Task<GatewayAnswer<T>?> TryAsync<T>(Func<Task<GatewayAnswer<T>>> send, IOutcomeRecorder recorder, int operation, long start, bool expectDecline)
+    private static async Task<GatewayAnswer<T>?> TryAsync<T>(Func<Task<GatewayAnswer<T>>> send, IOutcomeRecorder recorder, int operation, long start, bool expectDecline, bool concurrentCopies = false)
         where T : class
     {
         try
         {
             var answer = await send().ConfigureAwait(false);
-            recorder.Record(operation, start, Classify(answer, expectDecline));
+            recorder.Record(operation, start, Classify(answer, expectDecline, concurrentCopies));
             return answer;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
@@ -104,8 +135,9 @@ public sealed class PaymentsScenario(GatewayClient gateway, LoadMerchants mercha
         }
     }
 
-    private static Outcome Classify<T>(GatewayAnswer<T> answer, bool expectDecline) where T : class => answer switch
+    private static Outcome Classify<T>(GatewayAnswer<T> answer, bool expectDecline, bool concurrentCopies) where T : class => answer switch
     {
+        { Status: 409, ErrorCode: KeyInUse } when concurrentCopies => Outcome.Expected($"409 {KeyInUse}"),
         { Value: Payment { Status: PaymentStatus.Declined } } when expectDecline => Outcome.Expected("declined"),
         { Value: not null } => Outcome.Expected($"{answer.Status}"),
         { Status: 402 } when expectDecline => Outcome.Expected($"402 {answer.ErrorCode}"),

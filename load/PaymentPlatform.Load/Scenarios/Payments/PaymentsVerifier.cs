@@ -1,16 +1,23 @@
 using System.Collections.Concurrent;
 using PaymentPlatform.Load.Reporting;
+using PaymentPlatform.Load.Verification;
 
 namespace PaymentPlatform.Load.Scenarios.Payments;
 
 /// <summary>
-/// The end-of-run checks, through the public API only: creates whose answer was lost are retried
-/// with their key; every acknowledged payment exists, once, with the status the client was last
-/// told; every retry answered the first payment; each merchant holds exactly the payments it was told of.
+/// The end-of-run checks. Through the public API: creates whose answer was lost are retried with
+/// their key; every acknowledged payment exists, once, with the status the client was last told;
+/// every retry answered the first payment; each merchant holds exactly the payments it was told of.
+/// Then, given <paramref name="platform"/> and the run's <paramref name="mix"/> (which says what each
+/// payment asked for), the platform-side checks of <see cref="PaymentsVerification"/>: ledger
+/// postings, balances and reconciliation, webhook deliveries, and a tagged merchant's traces.
 /// </summary>
-public sealed class PaymentsVerifier(GatewayClient gateway, LoadMerchants merchants, PaymentsScenario scenario)
+public sealed class PaymentsVerifier(GatewayClient gateway, LoadMerchants merchants, PaymentsScenario scenario, PaymentMix? mix = null, PaymentsVerification? platform = null)
 {
     private const int Parallelism = 16;
+
+    /// <summary>Longer than the idempotency lease (10 s) plus the completer's wait for an untouched request (30 s).</summary>
+    private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(90);
 
     public async Task<IReadOnlyList<VerificationCheck>> VerifyAsync(CancellationToken cancellationToken)
     {
@@ -23,45 +30,69 @@ public sealed class PaymentsVerifier(GatewayClient gateway, LoadMerchants mercha
         var extraByStatus = string.Join(", ", extra.GroupBy(p => p.Value).Select(g => $"{g.Key} x{g.Count()}"));
 
         var total = acknowledged.ById.Count;
+        IReadOnlyList<VerificationCheck> platformChecks = platform is not null && mix is not null
+            ? await platform.VerifyAsync(ExpectedPayment.From(acknowledged, mix, scenario.Lost.Select(l => l.Key)), cancellationToken).ConfigureAwait(false)
+            : [];
         return
         [
             new("creates whose answer was lost resolve to one payment when retried with their key", resolution.Unresolved.IsEmpty,
-                $"{resolution.Resolved} of {resolution.Total} resolved{Examples(resolution.Unresolved)}"),
+                $"{resolution.Resolved} of {resolution.Total} resolved{Examples(resolution.Unresolved)}",
+                new Dictionary<string, long> { ["lost"] = resolution.Total, ["resolved"] = resolution.Resolved, ["unresolved"] = resolution.Unresolved.Count }),
             new("every acknowledged payment reads back with the status the client was told", total > 0 && mismatches.IsEmpty,
-                $"{found} of {total} found{Examples(mismatches)}"),
+                $"{found} of {total} found{Examples(mismatches)}",
+                new Dictionary<string, long> { ["acknowledged"] = total, ["found"] = found, ["mismatches"] = mismatches.Count }),
             new("retries with the same key answered the same payment", acknowledged.RetryMismatches.Count == 0,
-                $"{acknowledged.RetriesMatched} of {acknowledged.Retries} retries matched{Examples(acknowledged.RetryMismatches)}"),
+                $"{acknowledged.RetriesMatched} of {acknowledged.Retries} retries matched{Examples(acknowledged.RetryMismatches)}",
+                new Dictionary<string, long> { ["retries"] = acknowledged.Retries, ["matched"] = acknowledged.RetriesMatched }),
             new("no payment was acknowledged under two idempotency keys", acknowledged.DuplicateIds.Count == 0,
-                $"{total} distinct payments{Examples(acknowledged.DuplicateIds)}"),
+                $"{total} distinct payments{Examples(acknowledged.DuplicateIds)}",
+                new Dictionary<string, long> { ["payments"] = total, ["duplicates"] = acknowledged.DuplicateIds.Count }),
             new("every acknowledged payment is in its merchant's list, once", listed.Failures.IsEmpty && unlisted.Count == 0 && listed.Duplicates == 0,
-                $"{listed.Payments.Count} listed across {merchants.Count} merchants, {listed.Duplicates} listed twice{Examples(unlisted)}{Examples(listed.Failures)}"),
+                $"{listed.Payments.Count} listed across {merchants.Count} merchants, {listed.Duplicates} listed twice{Examples(unlisted)}{Examples(listed.Failures)}",
+                new Dictionary<string, long> { ["listed"] = listed.Payments.Count, ["listed_twice"] = listed.Duplicates, ["unlisted"] = unlisted.Count }),
             new("no merchant lists a payment the client was never told of", extra.Count == 0,
-                extra.Count == 0 ? "none" : $"{extra.Count} untold payments by status: {extraByStatus}; e.g. {string.Join(", ", extra.Take(5).Select(p => p.Key))}"),
+                extra.Count == 0 ? "none" : $"{extra.Count} untold payments by status: {extraByStatus}; e.g. {string.Join(", ", extra.Take(5).Select(p => p.Key))}",
+                new Dictionary<string, long> { ["untold"] = extra.Count }),
+            .. platformChecks,
         ];
     }
 
+    /// <summary>
+    /// Asks again with each lost key, as a merchant would, until the answer names a payment: the first
+    /// request may still hold the key (409 <c>idempotency_key_in_use</c> for its lease) or be left to the
+    /// completer, so a key gets several tries, a second apart, within <see cref="ResolveTimeout"/>.
+    /// </summary>
     private async Task<(int Total, int Resolved, ConcurrentQueue<string> Unresolved)> ResolveLostAnswersAsync(CancellationToken cancellationToken)
     {
         var lost = scenario.Lost.ToList();
         var unresolved = new ConcurrentQueue<string>();
         var resolved = 0;
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
         await Parallel.ForEachAsync(lost, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (item, ct) =>
         {
-            try
+            var last = "still no payment";
+            while (true)
             {
-                if (await scenario.ResolveAsync(item, ct).ConfigureAwait(false) is { } payment)
+                try
                 {
-                    scenario.Acknowledged.Created(payment.Id, new AcknowledgedPayments.Expected(item.Plan.Merchant, item.Key, payment.Status));
-                    Interlocked.Increment(ref resolved);
+                    if (await scenario.ResolveAsync(item, ct).ConfigureAwait(false) is { } payment)
+                    {
+                        scenario.Acknowledged.Created(payment.Id, new AcknowledgedPayments.Expected(item.Plan.Merchant, item.Key, payment.Status));
+                        Interlocked.Increment(ref resolved);
+                        return;
+                    }
+                    last = "still no payment";
                 }
-                else
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
                 {
-                    unresolved.Enqueue($"key {item.Key}: still no payment");
+                    last = ex.GetType().Name;
                 }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
-            {
-                unresolved.Enqueue($"key {item.Key}: {ex.GetType().Name}");
+                if (deadline.Elapsed >= ResolveTimeout)
+                {
+                    unresolved.Enqueue($"key {item.Key}: {last} after {ResolveTimeout.TotalSeconds:0} s of asking again");
+                    return;
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
         return (lost.Count, resolved, unresolved);
