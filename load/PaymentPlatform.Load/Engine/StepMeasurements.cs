@@ -55,6 +55,7 @@ public sealed class StepMeasurements : IOutcomeRecorder
         Operations = [.. operations.Select(name => new OperationMeasurements(name, plan.Stages.Count))];
         SentByStage = new long[plan.Stages.Count];
         CompletedByStage = new long[plan.Stages.Count];
+        AnsweredByStage = new long[plan.Stages.Count];
         DroppedByStage = new long[plan.Stages.Count];
         Timeline = [.. Enumerable.Range(0, (int)Math.Ceiling(plan.Duration.TotalSeconds) + DrainSeconds).Select(_ => new SecondWindow())];
     }
@@ -74,6 +75,9 @@ public sealed class StepMeasurements : IOutcomeRecorder
 
     /// <summary>Scheduled requests answered (or failed), by the stage they completed in.</summary>
     public long[] CompletedByStage { get; }
+
+    /// <summary>Scheduled requests answered without an error, by the stage they completed in: the achieved rate.</summary>
+    public long[] AnsweredByStage { get; }
 
     /// <summary>Scheduled requests not sent because too many were already in flight.</summary>
     public long[] DroppedByStage { get; }
@@ -118,7 +122,12 @@ public sealed class StepMeasurements : IOutcomeRecorder
             var completedAt = Stopwatch.GetElapsedTime(_startTimestamp, now);
             if (completedAt < Plan.Duration)
             {
-                Interlocked.Increment(ref CompletedByStage[Plan.StageAt(completedAt)]);
+                var completedStage = Plan.StageAt(completedAt);
+                Interlocked.Increment(ref CompletedByStage[completedStage]);
+                if (!outcome.IsError)
+                {
+                    Interlocked.Increment(ref AnsweredByStage[completedStage]);
+                }
             }
             else
             {

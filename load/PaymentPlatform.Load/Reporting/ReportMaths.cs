@@ -31,7 +31,8 @@ public static class ReportMaths
             primary.Name,
             measuredSeconds,
             TargetRate: Rate(measuredStages.Sum(i => plan.Stages[i].Arrivals), measuredSeconds),
-            AchievedRate: Rate(measuredStages.Sum(i => measurements.CompletedByStage[i]), measuredSeconds),
+            // Time-outs and failures are not throughput: only answers without an error count.
+            AchievedRate: Rate(measuredStages.Sum(i => measurements.AnsweredByStage[i]), measuredSeconds),
             SentRate: Rate(measuredStages.Sum(i => measurements.SentByStage[i]), measuredSeconds),
             LatencySummary.Of(primary.Measured),
             errorsByKind.Values.Sum(),
