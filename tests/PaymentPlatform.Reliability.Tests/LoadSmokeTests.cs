@@ -22,22 +22,24 @@ public sealed class LoadSmokeTests(ITestOutputHelper output)
         var reports = Directory.CreateTempSubdirectory("load-smoke-");
         try
         {
-            // About 20 payments/s for 10 s measured (after a 1 s ramp and 2 s warm-up), over ten merchants:
-            // enough for every path of the mix (declines, manual captures, refunds, same-key retries).
+            // About 20 payments/s for 10 s measured, over ten merchants: enough for every path of the mix
+            // (declines, manual captures, refunds, same-key retries). A 5 s ramp and a 10 s warm-up first, as
+            // any load test has: a freshly started platform JITs its paths and fills its pools, and on a busy
+            // 2-core machine its first internal calls can time out and open a circuit breaker (10 s window).
             var options = new LoadOptions
             {
                 Scenario = "payments-200",
                 Rate = 20,
                 Duration = TimeSpan.FromSeconds(10),
-                WarmUp = TimeSpan.FromSeconds(2),
-                Ramp = TimeSpan.FromSeconds(1),
+                WarmUp = TimeSpan.FromSeconds(10),
+                Ramp = TimeSpan.FromSeconds(5),
                 Merchants = 10,
                 Cards = 1_000,
                 Saturation = false,
                 Pgbench = false,
                 Plain = true,
                 Out = reports.FullName,
-                CommandLine = "--scenario payments-200 --rate 20 --duration 10 --warmup 2 --ramp 1 --merchants 10 --cards 1000 --no-saturation --no-pgbench --plain",
+                CommandLine = "--scenario payments-200 --rate 20 --duration 10 --warmup 10 --ramp 5 --merchants 10 --cards 1000 --no-saturation --no-pgbench --plain",
             };
 
             var (report, directory) = await LoadRun.ExecuteAsync(options, new PlainProgressDisplay(new TestOutputWriter(output)), CancellationToken.None);

@@ -40,6 +40,34 @@ public sealed class PaymentsScenario(GatewayClient gateway, LoadMerchants mercha
     /// <summary>Creates that timed out, failed to connect or answered 5xx: their outcome is unknown to the client.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<LostAnswer> Lost { get; } = new();
 
+    /// <summary>Captures and refunds that timed out, failed to connect, answered 5xx or found their key in use: the client does not know whether they happened.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<LostFollowUp> LostFollowUps { get; } = new();
+
+    /// <summary>
+    /// Sends a lost capture or refund again with its key, as a merchant would; true once the answer is
+    /// final (the payment or refund, or a 4xx other than key-in-use), which is then what the client was told.
+    /// </summary>
+    public async Task<bool> ResolveAsync(LostFollowUp lost, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lost);
+        var secretKey = merchants[lost.Merchant].SecretKey;
+        if (lost.RefundAmount is { } amount)
+        {
+            var refund = await gateway.RefundAsync(secretKey, lost.PaymentId, amount, lost.Key, cancellationToken).ConfigureAwait(false);
+            if (refund.Value is not null)
+            {
+                Acknowledged.Moved(lost.PaymentId, PaymentStatus.PartiallyRefunded);
+            }
+            return !Unknown(refund);
+        }
+        var capture = await gateway.CaptureAsync(secretKey, lost.PaymentId, lost.Key, cancellationToken).ConfigureAwait(false);
+        if (capture.Value is { } payment)
+        {
+            Acknowledged.Moved(lost.PaymentId, payment.Status);
+        }
+        return !Unknown(capture);
+    }
+
     /// <summary>Asks again with the same key, as a merchant whose answer was lost would; null when no payment is named.</summary>
     public async Task<(string Id, string Status)?> ResolveAsync(LostAnswer lost, CancellationToken cancellationToken)
     {
@@ -71,7 +99,7 @@ public sealed class PaymentsScenario(GatewayClient gateway, LoadMerchants mercha
         }
         if (named.Count == 0)
         {
-            if (answers.Any(a => a is null || a.Status >= 500 || a.ErrorCode == KeyInUse))
+            if (answers.Any(a => a is null || Unknown(a)))
             {
                 // The client cannot know whether this payment exists: the verification retries its key.
                 Lost.Enqueue(new LostAnswer(key, plan, request));
@@ -100,6 +128,10 @@ public sealed class PaymentsScenario(GatewayClient gateway, LoadMerchants mercha
             {
                 Acknowledged.Moved(id, status = payment.Status);
             }
+            else if (captured is null || Unknown(captured))
+            {
+                LostFollowUps.Enqueue(new LostFollowUp(id, plan.Merchant, $"{key}-capture", RefundAmount: null));
+            }
         }
         if (plan.Refund && status == PaymentStatus.Succeeded)
         {
@@ -108,10 +140,20 @@ public sealed class PaymentsScenario(GatewayClient gateway, LoadMerchants mercha
             {
                 Acknowledged.Moved(id, PaymentStatus.PartiallyRefunded);
             }
+            else if (refunded is null || Unknown(refunded))
+            {
+                LostFollowUps.Enqueue(new LostFollowUp(id, plan.Merchant, $"{key}-refund", plan.Amount / 4));
+            }
         }
     }
 
     public sealed record LostAnswer(string Key, PaymentPlan Plan, CreatePayment Request);
+
+    /// <summary>A capture (<paramref name="RefundAmount"/> null) or a refund of that amount, sent with <paramref name="Key"/>.</summary>
+    public sealed record LostFollowUp(string PaymentId, int Merchant, string Key, long? RefundAmount);
+
+    /// <summary>An answer that leaves the outcome unknown: a 5xx, or the key still held by an earlier attempt.</summary>
+    private static bool Unknown<T>(GatewayAnswer<T> answer) where T : class => answer.Status >= 500 || answer.ErrorCode == KeyInUse;
 
     /// <summary>The payment the answer acknowledges and its status: a 201, or a decline that names the payment it made.</summary>
     private static (string? Id, string? Status) Acknowledge(GatewayAnswer<Payment> answer, PaymentPlan plan) =>

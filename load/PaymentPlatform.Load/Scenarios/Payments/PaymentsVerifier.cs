@@ -22,7 +22,17 @@ public sealed class PaymentsVerifier(GatewayClient gateway, LoadMerchants mercha
     public async Task<IReadOnlyList<VerificationCheck>> VerifyAsync(CancellationToken cancellationToken)
     {
         var acknowledged = scenario.Acknowledged;
-        var resolution = await ResolveLostAnswersAsync(cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveEachAsync(scenario.Lost.ToList(), async (item, ct) =>
+        {
+            if (await scenario.ResolveAsync(item, ct).ConfigureAwait(false) is not { } payment)
+            {
+                return false;
+            }
+            scenario.Acknowledged.Created(payment.Id, new AcknowledgedPayments.Expected(item.Plan.Merchant, item.Key, payment.Status));
+            return true;
+        }, item => $"key {item.Key}", cancellationToken).ConfigureAwait(false);
+        // Then the captures and refunds whose answer was lost: once answered, the client knows the payment's state.
+        var followUps = await ResolveEachAsync(scenario.LostFollowUps.ToList(), scenario.ResolveAsync, item => $"key {item.Key}", cancellationToken).ConfigureAwait(false);
         var (found, mismatches) = await ReadBackAsync(acknowledged, cancellationToken).ConfigureAwait(false);
         var listed = await ListedAsync(cancellationToken).ConfigureAwait(false);
         var unlisted = acknowledged.ById.Keys.Where(id => !listed.Payments.ContainsKey(id)).Select(id => $"{id} not listed").ToList();
@@ -38,6 +48,9 @@ public sealed class PaymentsVerifier(GatewayClient gateway, LoadMerchants mercha
             new("creates whose answer was lost resolve to one payment when retried with their key", resolution.Unresolved.IsEmpty,
                 $"{resolution.Resolved} of {resolution.Total} resolved{Examples(resolution.Unresolved)}",
                 new Dictionary<string, long> { ["lost"] = resolution.Total, ["resolved"] = resolution.Resolved, ["unresolved"] = resolution.Unresolved.Count }),
+            new("captures and refunds whose answer was lost get a final answer when retried with their key", followUps.Unresolved.IsEmpty,
+                $"{followUps.Resolved} of {followUps.Total} resolved{Examples(followUps.Unresolved)}",
+                new Dictionary<string, long> { ["lost"] = followUps.Total, ["resolved"] = followUps.Resolved, ["unresolved"] = followUps.Unresolved.Count }),
             new("every acknowledged payment reads back with the status the client was told", total > 0 && mismatches.IsEmpty,
                 $"{found} of {total} found{Examples(mismatches)}",
                 new Dictionary<string, long> { ["acknowledged"] = total, ["found"] = found, ["mismatches"] = mismatches.Count }),
@@ -58,30 +71,29 @@ public sealed class PaymentsVerifier(GatewayClient gateway, LoadMerchants mercha
     }
 
     /// <summary>
-    /// Asks again with each lost key, as a merchant would, until the answer names a payment: the first
-    /// request may still hold the key (409 <c>idempotency_key_in_use</c> for its lease) or be left to the
-    /// completer, so a key gets several tries, a second apart, within <see cref="ResolveTimeout"/>.
+    /// Asks again with each lost key, as a merchant would, until <paramref name="tryResolve"/> gets a final
+    /// answer: the first request may still hold the key (409 <c>idempotency_key_in_use</c> for its lease) or
+    /// be left to the completer, so a key gets several tries, a second apart, within <see cref="ResolveTimeout"/>.
     /// </summary>
-    private async Task<(int Total, int Resolved, ConcurrentQueue<string> Unresolved)> ResolveLostAnswersAsync(CancellationToken cancellationToken)
+    private static async Task<(int Total, int Resolved, ConcurrentQueue<string> Unresolved)> ResolveEachAsync<T>(
+        IReadOnlyList<T> lost, Func<T, CancellationToken, Task<bool>> tryResolve, Func<T, string> describe, CancellationToken cancellationToken)
     {
-        var lost = scenario.Lost.ToList();
         var unresolved = new ConcurrentQueue<string>();
         var resolved = 0;
         var deadline = System.Diagnostics.Stopwatch.StartNew();
         await Parallel.ForEachAsync(lost, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (item, ct) =>
         {
-            var last = "still no payment";
+            var last = "still no final answer";
             while (true)
             {
                 try
                 {
-                    if (await scenario.ResolveAsync(item, ct).ConfigureAwait(false) is { } payment)
+                    if (await tryResolve(item, ct).ConfigureAwait(false))
                     {
-                        scenario.Acknowledged.Created(payment.Id, new AcknowledgedPayments.Expected(item.Plan.Merchant, item.Key, payment.Status));
                         Interlocked.Increment(ref resolved);
                         return;
                     }
-                    last = "still no payment";
+                    last = "still no final answer";
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
                 {
@@ -89,7 +101,7 @@ public sealed class PaymentsVerifier(GatewayClient gateway, LoadMerchants mercha
                 }
                 if (deadline.Elapsed >= ResolveTimeout)
                 {
-                    unresolved.Enqueue($"key {item.Key}: {last} after {ResolveTimeout.TotalSeconds:0} s of asking again");
+                    unresolved.Enqueue($"{describe(item)}: {last} after {ResolveTimeout.TotalSeconds:0} s of asking again");
                     return;
                 }
                 await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
