@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -62,7 +61,7 @@ internal static class FuzzContract
                 ["body"] = k.Body.DeepClone(),
             })]);
             await File.WriteAllTextAsync(samplesPath, array.ToJsonString());
-            var (exitCode, output) = await RunValidatorAsync(documentPath, samplesPath);
+            var (exitCode, output) = await OpenApiValidator.RunAsync(documentPath, samplesPath);
             var failures = output.Split('\n').Where(line => line.StartsWith("FAIL ", StringComparison.Ordinal)).Distinct().ToList();
             if (exitCode != 0 && failures.Count == 0)
             {
@@ -85,35 +84,4 @@ internal static class FuzzContract
     private static string Template(string endpointName) => endpointName[(endpointName.IndexOf(' ', StringComparison.Ordinal) + 1)..];
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "...";
-
-    private static async Task<(int ExitCode, string Output)> RunValidatorAsync(string documentPath, string samplesPath)
-    {
-        var validators = Path.Combine(RepositoryRoot(), "eng", "validators");
-        if (!File.Exists(Path.Combine(validators, "node_modules", "ajv", "package.json")))
-        {
-            throw new Xunit.Sdk.XunitException("ajv is not installed under eng/validators; from the repository root run: npm ci --prefix eng/validators");
-        }
-        var start = new ProcessStartInfo("node", [Path.Combine(validators, "validate-openapi.mjs"), documentPath, samplesPath])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start (apt-get install nodejs).");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "eng", "validators", "package.json")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No repository root (a folder with eng/validators/package.json) above {AppContext.BaseDirectory}.");
-    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -97,7 +96,7 @@ public class OpenApiContractTests(PlatformFixture fixture, ITestOutputHelper out
             var samplesPath = Path.Combine(directory.FullName, "samples.json");
             await File.WriteAllTextAsync(documentPath, (await DocumentAsync()).ToJsonString());
             await File.WriteAllTextAsync(samplesPath, JsonSerializer.Serialize(recorder.Samples));
-            var (exitCode, text) = await RunValidatorAsync(documentPath, samplesPath);
+            var (exitCode, text) = await OpenApiValidator.RunAsync(documentPath, samplesPath);
             output.WriteLine(text);
             Assert.True(exitCode == 0, text);
             Assert.Contains($"{recorder.Samples.Count} of {recorder.Samples.Count} responses match", text, StringComparison.Ordinal);
@@ -116,37 +115,6 @@ public class OpenApiContractTests(PlatformFixture fixture, ITestOutputHelper out
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunValidatorAsync(string documentPath, string samplesPath)
-    {
-        var root = RepositoryRoot();
-        var validators = Path.Combine(root, "eng", "validators");
-        if (!File.Exists(Path.Combine(validators, "node_modules", "ajv", "package.json")))
-        {
-            throw new Xunit.Sdk.XunitException("ajv is not installed under eng/validators; from the repository root run: npm ci --prefix eng/validators");
-        }
-        var start = new ProcessStartInfo("node", [Path.Combine(validators, "validate-openapi.mjs"), documentPath, samplesPath])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start (apt-get install nodejs).");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "eng", "validators", "package.json")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No repository root (a folder with eng/validators/package.json) above {AppContext.BaseDirectory}.");
-    }
 
     /// <summary>Sends requests and keeps each response as a sample for the validator: method, path template, status, media type, body.</summary>
     private sealed class ResponseRecorder
