@@ -91,7 +91,6 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
                     saturated = _endpoints.Where(e => e.Value.Held >= _options.MaxConcurrencyPerEndpoint).Select(e => e.Key)
                         .Concat(_pausedUntil.Keys).Distinct().ToArray();
                 }
-                var leased = 0;
                 if (free > 0)
                 {
                     var lease = _options.AttemptTimeout + _options.LeaseMargin + TimeSpan.FromSeconds(_options.MaxConcurrencyPerEndpoint); // waiting for a slot counts too
@@ -100,14 +99,12 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
                     {
                         Enqueue(delivery, stoppingToken);
                     }
-                    leased = due.Count;
-                    free -= leased;
                 }
                 failures = 0;
-                if (leased == 0 || free <= 0)
-                {
-                    await _signal.WaitAsync(_options.PollInterval, stoppingToken);
-                }
+                // One lease takes everything due for every endpoint with room (up to its per-endpoint share), so asking
+                // again at once finds nothing: what can change that signals (a new event, a slot freed at an endpoint or
+                // in all that was full), and a retry coming due is found by the poll.
+                await _signal.WaitAsync(_options.PollInterval, stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is NpgsqlException or TimeoutException)
             {
@@ -163,9 +160,13 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
 
     private void Release(DueDelivery delivery, CancellationToken stoppingToken)
     {
+        bool wasFull;
         lock (_gate)
         {
             var slots = _endpoints[delivery.EndpointId];
+            // A lease skips an endpoint holding its share and takes nothing when every slot is held: only then may
+            // deliveries be due that no lease has taken, and this freed slot is worth a lease now.
+            wasFull = slots.Held >= _options.MaxConcurrencyPerEndpoint || _held >= _options.MaxConcurrency;
             slots.Running--;
             slots.Held--;
             _held--;
@@ -179,7 +180,10 @@ internal sealed partial class DeliveryDispatcher : BackgroundService
                 _endpoints.Remove(delivery.EndpointId);
             }
         }
-        _signal.Notify();
+        if (wasFull)
+        {
+            _signal.Notify();
+        }
     }
 
     private async Task AttemptAsync(DueDelivery delivery, CancellationToken stoppingToken)

@@ -10,15 +10,25 @@ internal sealed class DeliveryStore(NpgsqlDataSource dataSource)
     /// Leases due deliveries: at most <paramref name="perEndpoint"/> per endpoint and none of an
     /// endpoint that is disabled, paused (429/502/504) or already saturated in this replica, so one
     /// endpoint's backlog never fills the batch. A lease that runs out (the replica died) frees them.
+    /// Only endpoints with a pending delivery are visited, found by skipping through <c>deliveries_due</c>
+    /// one endpoint at a time (a loose index scan), so a lease costs the endpoints with work, not every
+    /// enabled endpoint of every merchant (it did: 12 ms at 650 endpoints, 65 times a second under load).
     /// </summary>
     public async Task<IReadOnlyList<DueDelivery>> LeaseDueAsync(string owner, IReadOnlyCollection<string> saturated, int perEndpoint, int limit,
         TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             """
-            WITH due AS (
+            WITH RECURSIVE pending AS (
+                (SELECT d.endpoint_id FROM deliveries d WHERE d.status = 'pending' ORDER BY d.endpoint_id LIMIT 1)
+                UNION ALL
+                SELECT (SELECT d.endpoint_id FROM deliveries d WHERE d.status = 'pending' AND d.endpoint_id > p.endpoint_id ORDER BY d.endpoint_id LIMIT 1)
+                FROM pending p
+                WHERE p.endpoint_id IS NOT NULL),
+            due AS (
                 SELECT d.event_id, d.endpoint_id, d.next_attempt_at
-                FROM endpoints e
+                FROM pending p
+                JOIN endpoints e ON e.id = p.endpoint_id
                 CROSS JOIN LATERAL (
                     SELECT d.event_id, d.endpoint_id, d.next_attempt_at
                     FROM deliveries d
