@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Npgsql;
 
 namespace PaymentPlatform.Ledger.Accounts;
@@ -20,6 +21,23 @@ internal sealed record AccountRecord(
 
 internal sealed class AccountStore(NpgsqlDataSource dataSource)
 {
+    // Accounts are never deleted, so an id once seen to exist needs no further round trip.
+    private readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Makes sure the account exists, as <see cref="CreateAsync"/> does, asking PostgreSQL only the first time
+    /// this process needs the id (a capture's fees account, on every capture, cost two statements).
+    /// </summary>
+    public async Task EnsureAsync(string id, string ledger, string code, AccountFlags flags, CancellationToken cancellationToken)
+    {
+        if (_known.ContainsKey(id))
+        {
+            return;
+        }
+        await CreateAsync(id, ledger, code, flags, cancellationToken);
+        _known.TryAdd(id, true);
+    }
+
     /// <summary>Creates the account, or finds the one with that id; <c>Created</c> says which.</summary>
     public async Task<(AccountRecord Account, bool Created)> CreateAsync(string id, string ledger, string code, AccountFlags flags, CancellationToken cancellationToken)
     {

@@ -59,7 +59,7 @@ internal static partial class PaymentPostingsApi
         if (fee > 0)
         {
             var fees = FeesAccount(hold.Hold.Ledger);
-            await accounts.CreateAsync(fees, hold.Hold.Ledger, "fees", new AccountFlags(), cancellationToken);
+            await accounts.EnsureAsync(fees, hold.Hold.Ledger, "fees", new AccountFlags(), cancellationToken);
             commands.Add(new(paymentId + ":fee", TransferKinds.SinglePhase, hold.Available, fees, fee, hold.Hold.Ledger, null, null, Linked: false));
         }
         return await RunAsync(paymentId, commands, transfers, cancellationToken);
