@@ -82,12 +82,27 @@ public static class InternalClientServiceCollectionExtensions
         });
         // The client handler's Trace-level header logs would carry the internal token: their message is redacted, but
         // their structured state (what OTLP exports as attributes) holds the raw values, so they are not written at all.
+        // Above Debug the configured level stands (services quiet System.Net.Http.HttpClient on their hot path).
         builder.RedactLoggedHeaders([HeaderNames.Authorization]);
-        services.Configure<LoggerFilterOptions>(filters => filters.AddFilter($"System.Net.Http.HttpClient.{serviceName}.ClientHandler", LogLevel.Debug));
+        services.AddOptions<LoggerFilterOptions>().PostConfigure(filters => NeverBelowDebug(filters, $"System.Net.Http.HttpClient.{serviceName}.ClientHandler"));
         builder.AddHttpMessageHandler(sp => new InternalTokenHandler(sp.GetRequiredService<IOptionsMonitor<InternalApiOptions>>()));
         builder.AddHttpMessageHandler(sp => new ResilienceHandler(sp.GetRequiredService<InternalClientPipelines>().Get(serviceName)));
         builder.AddHttpMessageHandler(sp => new ServiceDiscoveryHandler(sp.GetRequiredService<ServiceEndpointResolver>()));
         return builder;
+    }
+
+    /// <summary>
+    /// Adds a rule for <paramref name="category"/> at the level the configuration gives it (its longest matching
+    /// provider-independent rule, else the minimum level), raised to Debug if it is below.
+    /// </summary>
+    internal static void NeverBelowDebug(LoggerFilterOptions filters, string category)
+    {
+        var configured = filters.Rules
+            .Where(r => r.ProviderName is null && r.Filter is null && r.LogLevel is not null
+                && (r.CategoryName is null || category.StartsWith(r.CategoryName, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(r => r.CategoryName?.Length ?? 0)
+            .LastOrDefault()?.LogLevel ?? filters.MinLevel;
+        filters.AddFilter(category, configured > LogLevel.Debug ? configured : LogLevel.Debug);
     }
 
     private sealed class InternalClientMarker;

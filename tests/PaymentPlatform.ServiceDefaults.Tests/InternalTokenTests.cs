@@ -119,6 +119,38 @@ public class InternalTokenTests
         Assert.DoesNotContain(logs.Entries, e => e.Text.Contains(Token, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task AServiceThatQuietsHttpClientLogsGetsNoneFromItsInternalClients()
+    {
+        // The gateway's appsettings set System.Net.Http.HttpClient to Warning: four Information lines per internal call were
+        // written to the console, captured by the host and exported over OTLP on every payment.
+        var logs = new StateRecorder();
+        await using var ledger = await StartLedgerAsync();
+        await using var gateway = await ClientHost.StartAsync("ledger", [ledger.BaseAddress],
+            configure: services => services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Information)
+                .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning)));
+
+        using var response = await gateway.CreateClient("ledger").GetAsync(new Uri("/v1/accounts/acc_1", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(logs.Entries, e => e.Category.StartsWith("System.Net.Http.HttpClient", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutConfigurationTheInternalClientsStillLogEachRequestAtInformation()
+    {
+        var logs = new StateRecorder();
+        await using var ledger = await StartLedgerAsync();
+        await using var gateway = await ClientHost.StartAsync("ledger", [ledger.BaseAddress],
+            configure: services => services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Information)));
+
+        using var response = await gateway.CreateClient("ledger").GetAsync(new Uri("/v1/accounts/acc_1", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(logs.Entries, e => e.Category == "System.Net.Http.HttpClient.ledger.ClientHandler");
+        Assert.Contains(logs.Entries, e => e.Category == "System.Net.Http.HttpClient.ledger.LogicalHandler");
+    }
+
     /// <summary>Keeps each log's category, message and every value of its structured state, as an exporter would see them.</summary>
     private sealed class StateRecorder : ILoggerProvider
     {
