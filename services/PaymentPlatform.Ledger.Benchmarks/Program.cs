@@ -20,7 +20,7 @@ foreach (var line in await ServerFacts.DescribeAsync(ledger))
 {
     Console.WriteLine($"  {line}");
 }
-Console.WriteLine($"  ledger: Ledger:GroupCommit:MaxWait = {options.GroupWaitMs} ms, MaxTransfers = 8190, MaxConcurrentGroups = 4 (defaults); telemetry exported over OTLP/HTTP to the host's receiver; Environment = Development");
+Console.WriteLine($"  ledger: Ledger:GroupCommit:MaxWait = {options.GroupWaitMs} ms, MaxTransfers = 8190, MaxConcurrentGroups = 1 (defaults); telemetry exported over OTLP/HTTP to the host's receiver; Environment = Development");
 Console.WriteLine($"  clients: singles from {options.Clients} clients, batches from {options.BatchClients} clients, each {options.Seconds} s after 2 s of warm-up, in this process");
 
 await Pgbench.InitializeAsync(ledger);

@@ -18,7 +18,12 @@ public sealed class GroupCommitOptions
     [Range(1, 65_520)]
     public int MaxTransfers { get; set; } = 8190;
 
-    /// <summary>Groups committing at the same time (each on its own connection).</summary>
+    /// <summary>
+    /// Groups committing at the same time (each on its own connection). One by default: the platform's postings
+    /// all touch their currency's customer clearing account, so concurrent groups only queue on that row's lock
+    /// (18 ms of waiting per group at 40 payments/s with 4); one group at a time gathers everything that
+    /// arrives meanwhile into the next commit instead (docs/performance.md: p50 34 -> 14 ms, p99 287 -> 53 ms).
+    /// </summary>
     [Range(1, 64)]
-    public int MaxConcurrentGroups { get; set; } = 4;
+    public int MaxConcurrentGroups { get; set; } = 1;
 }

@@ -33,6 +33,11 @@ public sealed class PaymentsVerifier(GatewayClient gateway, LoadMerchants mercha
         }, item => $"key {item.Key}", cancellationToken).ConfigureAwait(false);
         // Then the captures and refunds whose answer was lost: once answered, the client knows the payment's state.
         var followUps = await ResolveEachAsync(scenario.LostFollowUps.ToList(), scenario.ResolveAsync, item => $"key {item.Key}", cancellationToken).ConfigureAwait(false);
+        if (platform is not null && mix is not null)
+        {
+            // Before the read-back: its requests would push the sampled payments' traces out of the dashboard's bounded store.
+            await platform.VerifyTracesFirstAsync(ExpectedPayment.From(acknowledged, mix, scenario.Lost.Select(l => l.Key)), cancellationToken).ConfigureAwait(false);
+        }
         var (found, mismatches) = await ReadBackAsync(acknowledged, cancellationToken).ConfigureAwait(false);
         var listed = await ListedAsync(cancellationToken).ConfigureAwait(false);
         var unlisted = acknowledged.ById.Keys.Where(id => !listed.Payments.ContainsKey(id)).Select(id => $"{id} not listed").ToList();
