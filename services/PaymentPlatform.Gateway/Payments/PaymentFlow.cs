@@ -18,7 +18,7 @@ namespace PaymentPlatform.Gateway.Payments;
 /// id (<c>{pay}:score</c>, <c>{pay}:auth</c>, <c>{pay}:capture</c>, <c>{re}:refund</c>) and every state change is
 /// guarded on the state it leaves, so running a phase twice does its work once.
 /// </summary>
-internal sealed class PaymentFlow(
+internal sealed partial class PaymentFlow(
     RiskClient risk,
     LedgerClient ledger,
     DirectoryClient directory,
@@ -30,7 +30,8 @@ internal sealed class PaymentFlow(
     Failpoints failpoints,
     GatewayMetrics metrics,
     TimeProvider time,
-    IOptions<PaymentOptions> options)
+    IOptions<PaymentOptions> options,
+    ILogger<PaymentFlow> logger)
 {
     /// <summary>Between the ledger hold and the transaction that records it (fault tests).</summary>
     public const string AfterHoldFailpoint = "GatewayPaymentAfterHold";
@@ -215,8 +216,14 @@ internal sealed class PaymentFlow(
         }
         relay.Wake();
         metrics.PaymentCreated(resolved.Status, resolved.Currency);
+        LogResolved(logger, resolved.Id, resolved.MerchantId, resolved.Status, resolved.Amount, resolved.Currency, resolved.DeclineReason);
         return Created(Attach(resolved));
     }
+
+    /// <summary>One line per payment outcome, in the payment's trace: what a support engineer searches by payment id (never card data).</summary>
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information,
+        Message = "Payment {PaymentId} of merchant {MerchantId} is {Status}: {Amount} {Currency} (decline reason: {DeclineReason})")]
+    private static partial void LogResolved(ILogger logger, string paymentId, string merchantId, string status, long amount, string currency, string? declineReason);
 
     /// <summary>The answer to <c>POST /v1/payments</c>: as <see cref="PaymentResponses.Created(Payment)"/>, with UPI's own decline.</summary>
     public static StoredResponse Created(Payment payment)
