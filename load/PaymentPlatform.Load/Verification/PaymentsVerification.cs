@@ -17,6 +17,7 @@ public sealed record VerificationSettings(TimeSpan WebhookTimeout, TimeSpan Trac
 /// </summary>
 public sealed class PaymentsVerification(GatewayClient gateway, LoadMerchants merchants, PlatformAccess access, WebhookReceiver? receiver, VerificationSettings settings)
 {
+    private RunEvents? _events;
     private IReadOnlyList<VerificationCheck>? _traces;
 
     public async Task<IReadOnlyList<VerificationCheck>> VerifyAsync(IReadOnlyList<ExpectedPayment> payments, CancellationToken cancellationToken)
@@ -24,7 +25,7 @@ public sealed class PaymentsVerification(GatewayClient gateway, LoadMerchants me
         ArgumentNullException.ThrowIfNull(payments);
         ArgumentNullException.ThrowIfNull(access);
         // Every request has been answered, so the events are final (the completer aside, which a clean run does not need).
-        var events = await RunEvents.ListAsync(gateway, merchants, cancellationToken).ConfigureAwait(false);
+        var events = _events ?? await RunEvents.ListAsync(gateway, merchants, cancellationToken).ConfigureAwait(false);
         var checks = new List<VerificationCheck>();
 
         if (access.HasLedger)
@@ -47,17 +48,15 @@ public sealed class PaymentsVerification(GatewayClient gateway, LoadMerchants me
     /// <summary>
     /// Runs the trace check now, before the rest of the verification: its own requests (thousands of reads) would
     /// otherwise fill the dashboard's bounded trace store and evict the sampled payments' traces (seen at 40/s:
-    /// one of five traces gone). <see cref="VerifyAsync"/> then reports this result instead of checking again.
+    /// one of five traces gone). <see cref="VerifyAsync"/> then reports this result (and uses these events) instead of asking again.
     /// </summary>
     public async Task VerifyTracesFirstAsync(IReadOnlyList<ExpectedPayment> payments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payments);
         ArgumentNullException.ThrowIfNull(access);
-        if (access.HasDashboard)
-        {
-            var events = await RunEvents.ListAsync(gateway, merchants, cancellationToken).ConfigureAwait(false);
-            _traces = await VerifyTracesAsync(events, payments, cancellationToken).ConfigureAwait(false);
-        }
+        // The lost answers are resolved, so the events are already final: VerifyAsync uses this list too.
+        _events = await RunEvents.ListAsync(gateway, merchants, cancellationToken).ConfigureAwait(false);
+        _traces = await VerifyTracesAsync(_events, payments, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<VerificationCheck>> VerifyTracesAsync(RunEvents events, IReadOnlyList<ExpectedPayment> payments, CancellationToken cancellationToken)

@@ -33,10 +33,11 @@ public sealed class PaymentsVerifier(GatewayClient gateway, LoadMerchants mercha
         }, item => $"key {item.Key}", cancellationToken).ConfigureAwait(false);
         // Then the captures and refunds whose answer was lost: once answered, the client knows the payment's state.
         var followUps = await ResolveEachAsync(scenario.LostFollowUps.ToList(), scenario.ResolveAsync, item => $"key {item.Key}", cancellationToken).ConfigureAwait(false);
-        if (platform is not null && mix is not null)
+        var expected = platform is not null && mix is not null ? ExpectedPayment.From(acknowledged, mix, scenario.Lost.Select(l => l.Key)) : null;
+        if (expected is not null)
         {
             // Before the read-back: its requests would push the sampled payments' traces out of the dashboard's bounded store.
-            await platform.VerifyTracesFirstAsync(ExpectedPayment.From(acknowledged, mix, scenario.Lost.Select(l => l.Key)), cancellationToken).ConfigureAwait(false);
+            await platform!.VerifyTracesFirstAsync(expected, cancellationToken).ConfigureAwait(false);
         }
         var (found, mismatches) = await ReadBackAsync(acknowledged, cancellationToken).ConfigureAwait(false);
         var listed = await ListedAsync(cancellationToken).ConfigureAwait(false);
@@ -45,8 +46,8 @@ public sealed class PaymentsVerifier(GatewayClient gateway, LoadMerchants mercha
         var extraByStatus = string.Join(", ", extra.GroupBy(p => p.Value).Select(g => $"{g.Key} x{g.Count()}"));
 
         var total = acknowledged.ById.Count;
-        IReadOnlyList<VerificationCheck> platformChecks = platform is not null && mix is not null
-            ? await platform.VerifyAsync(ExpectedPayment.From(acknowledged, mix, scenario.Lost.Select(l => l.Key)), cancellationToken).ConfigureAwait(false)
+        IReadOnlyList<VerificationCheck> platformChecks = expected is not null
+            ? await platform!.VerifyAsync(expected, cancellationToken).ConfigureAwait(false)
             : [];
         return
         [
